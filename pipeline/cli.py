@@ -1,0 +1,157 @@
+"""Command line: `python -m pipeline build [--raw data/raw] [--db data/curated/warehouse.duckdb]`.
+
+A thin layer over `pipeline.build.run`; tests call the library directly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.build import NothingToBuild, discover, run
+
+app = typer.Typer(add_completion=False, help="LKjIP reports -> provenance-tracked DuckDB warehouse.", no_args_is_help=True)
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_DB = Path("data/curated/warehouse.duckdb")
+SHORT = {
+    "tpt": "TPT", "unemployed_persons": "unemp", "labour_force": "LF", "job_seekers_registered": "seekers",
+    "vacancies_registered": "vac", "placements": "placed", "placement_rate": "plc%", "training_participants": "trained",
+    "training_packages": "pkgs", "training_certified": "cert", "budget_allocated": "pagu", "budget_realized": "real",
+    "budget_absorption": "abs%", "disputes_registered": "disp", "disputes_resolved": "resolved",
+    "disputes_resolved_rate": "res%",
+}
+
+
+@app.command()
+def build(
+    raw: Path = typer.Option(DEFAULT_RAW, "--raw", help="Folder of raw report files."),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="Warehouse file to (re)build."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even if nothing changed."),
+    workers: int = typer.Option(0, "--workers", help="Processes for many reports (0 = all cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary."),
+) -> None:
+    """Read every report in RAW and (re)build the warehouse DB, then the Parquet/CSV exports."""
+    try:
+        n = len(discover(raw))
+    except NothingToBuild as exc:
+        err.print(f"[red]✗ {exc}[/red]")
+        raise typer.Exit(1)
+    with Progress(TextColumn("[bold]reading[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
+        task = progress.add_task("reports", total=n)
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+            if not err.is_terminal and not quiet:
+                err.print(f"  read {name}")
+
+        try:
+            outcome = run(raw, db, force=force, workers=workers or None, on_progress=step)
+        except NothingToBuild as exc:
+            err.print(f"[red]✗ nothing usable to build — the previous warehouse is unchanged.[/red]\n  {exc}")
+            raise typer.Exit(1)
+    if outcome.up_to_date:
+        console.print(f"[green]✓ {db} is up to date[/green] (no report or pipeline code changed; --force rebuilds) "
+                      f"[dim]{outcome.seconds:.2f}s[/dim]")
+        _summary(db)
+        return
+    for p in outcome.problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{colour}]{'✗' if p.severity == 'error' else '!'} {p.file}: {p.message}[/{colour}]")
+    console.print(f"[green]✓ built {db}[/green] from {len(outcome.results)} report(s)"
+                  f" ({outcome.cached} from cache) in {outcome.seconds:.2f}s; exports in {db.parent}/")
+    _summary(db)
+
+
+def _summary(db: Path) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        reports = con.execute(
+            "SELECT report_id, source_file, regency, province, report_year, period, n_conflicts, n_warnings FROM reports ORDER BY regency"
+        ).fetchall()
+        counts = con.execute(
+            "SELECT report_id, indicator, count(*) FROM observations WHERE method <> 'derived' GROUP BY ALL"
+        ).fetchall()
+        mismatches = dict(con.execute("SELECT report_id, count(*) FROM observations WHERE status = 'mismatch' GROUP BY ALL").fetchall())
+        skipped = con.execute("SELECT source_file, message FROM warnings WHERE report_id IS NULL").fetchall()
+    finally:
+        con.close()
+    by_report: dict[str, Counter] = {}
+    for rid, ind, n in counts:
+        by_report.setdefault(rid, Counter())[ind] = n
+    table = Table(title="Warehouse summary", show_lines=False)
+    for col in ("regency", "province", "year", "period", "observations per indicator", "conflicts", "mismatches", "warnings"):
+        table.add_column(col, overflow="fold")
+    for rid, src, regency, province, year, period, n_conf, n_warn in reports:
+        c = by_report.get(rid, Counter())
+        per = " ".join(f"{SHORT.get(k, k)}:{v}" for k, v in sorted(c.items(), key=lambda kv: list(SHORT).index(kv[0]) if kv[0] in SHORT else 99))
+        table.add_row(regency, province or "?", str(year), period, per, str(n_conf), str(mismatches.get(rid, 0)), str(n_warn))
+    console.print(table)
+    for src, msg in skipped:
+        console.print(f"[yellow]skipped {src}: {msg}[/yellow]")
+
+
+@app.command()
+def conflicts(
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+    regency: str = typer.Option(None, "--regency", help="Only this regency."),
+) -> None:
+    """List the disagreements found inside each report."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT regency, indicator, scope, year, period, kind, chosen_value, reason FROM conflicts "
+            "WHERE ? IS NULL OR regency = ? ORDER BY regency, indicator, year", [regency, regency]
+        ).fetchall()
+    finally:
+        con.close()
+    table = Table(title=f"{len(rows)} conflicts")
+    for col in ("regency", "indicator", "scope", "year", "period", "kind", "headline", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*[str(x) for x in r[:6]], f"{r[6]:g}", r[7])
+    console.print(table)
+
+
+@app.command()
+def explain(
+    regency: str = typer.Argument(..., help="e.g. 'Muara Enim'"),
+    indicator: str = typer.Argument(..., help="e.g. tpt"),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+) -> None:
+    """Every candidate for an indicator, the headline chosen, and the lines they come from."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            """SELECT o.scope, o.year, o.period, o.kind, o.value, o.unit, o.method, o.section, o.status, o.source_line,
+                      (h.obs_id IS NOT NULL) AS headline, o.source_text
+               FROM observations o LEFT JOIN headline h USING (obs_id)
+               WHERE o.regency = ? AND o.indicator = ? ORDER BY o.scope, o.year, o.period, o.kind, headline DESC, o.source_line""",
+            [regency, indicator],
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        console.print(f"[yellow]{regency} has no {indicator} observations (the report does not give it).[/yellow]")
+        raise typer.Exit(0)
+    table = Table(title=f"{regency} — {indicator}")
+    for col in ("scope", "year", "period", "kind", "value", "unit", "method", "section", "status", "line", "★", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*[str(x) for x in r[:4]], f"{r[4]:,.2f}", *[str(x) for x in r[5:10]], "★" if r[10] else "", r[11][:90])
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="python -m pipeline")
+    sys.exit(0)

@@ -1,0 +1,65 @@
+"""Which year and period a table or sentence speaks about.
+
+A value's year comes, in order, from its column header ("Realisasi 2022"), the table's caption
+("Realisasi Program dan Kegiatan ... Tahun 2019"), then the report year. A TPT realisation
+whose source note names a BPS survey ("BPS ... Agustus 2022") belongs to that survey's year.
+Regulation citations ("Nomor 53 Tahun 2014") and plan ranges ("2016 – 2021") never set a year.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.knowledge import normalise
+from pipeline.parsed.headers import _period_of
+from pipeline.parsed.model import Table
+from pipeline.raw.identify import REGULATION_YEAR, YEAR_RANGE
+
+YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
+MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
+BPS_SOURCE = re.compile(r"\b(bps|badan pusat statistik|berita resmi statistik|sakernas)\b", re.I)
+MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+(20\d\d)\b", re.I)
+
+
+def years_in(text: str) -> list[int]:
+    cleaned = REGULATION_YEAR.sub(" ", text)
+    cleaned = YEAR_RANGE.sub(" ", cleaned)
+    cleaned = re.sub(r"\bs\.?/?d\.?\s*(20\d\d)", " ", cleaned, flags=re.I)
+    cleaned = re.sub(r"\bnip\.?\s*[\d ]+", " ", cleaned, flags=re.I)
+    return [int(y) for y in YEAR.findall(cleaned)]
+
+
+def table_year(table: Table, report_year: int) -> tuple[int, str | None, str]:
+    """(year, period-or-None, why) for values in the table without a year of their own."""
+    for line, text in reversed(table.caption):
+        ys = years_in(text)
+        if ys:
+            # the year closest to the report year wins inside one caption line
+            y = max(ys, key=lambda v: (-abs(v - report_year), v))
+            return y, _period_of(text), f"caption line {line}"
+    return report_year, None, "report year"
+
+
+def bps_survey_year(table: Table) -> int | None:
+    if not table.footnote:
+        return None
+    text = table.footnote[1]
+    if not BPS_SOURCE.search(text):
+        return None
+    m = MONTH_YEAR.search(text)
+    if m and normalise(m.group(1)) == "agustus":
+        return int(m.group(2))
+    return None
+
+
+def value_period(kind: str, indicator: str | None, year: int, report_year: int, report_period: str,
+                 column_period: str | None = None) -> str:
+    """Period a value refers to: targets and allocations are annual; realised values in a
+    quarterly report are the quarter's (when they are the report year's)."""
+    if column_period:
+        return column_period
+    if kind == "target" or indicator == "budget_allocated":
+        return "annual"
+    if year == report_year and report_period != "annual":
+        return report_period
+    return "annual"

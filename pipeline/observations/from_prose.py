@@ -1,0 +1,335 @@
+"""Observations from sentences ("… TPT … tahun 2023 sebesar 3,92% …").
+
+Each number in a sentence is read with the words around it:
+
+* indicator — named in the stretch of text since the previous number (or, failing that, in
+  its clause; a percentage or a target/realisasi clause may lean on the clause before);
+* kind — the last of target / capaian / realisasi words before it;
+* year — "X% di tahun 2022" (after) or "tahun 2023 sebesar X" (before); "tahun lalu" is the
+  year before the report's;
+* place — "Provinsi Kalimantan Timur 5,31%" or "Palembang = 7,94%" makes it context.
+
+Changes ("turun sebesar 0,20%"), bounds ("<4%"), regulation numbers, dates and ordinals are
+not values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.knowledge import compiled, indicators, normalise
+from pipeline.numbers import NumberError, parse_number
+from pipeline.observations.classify import Match, classify, unit_of, warehouse_unit
+from pipeline.observations.context import value_period, years_in
+from pipeline.observations.geography import geography_of
+from pipeline.observations.model import ContextValue, Extraction, Observation
+from pipeline.observations.prose_budget import read_budget_sentence
+from pipeline.parsed.prose import ProseSentence
+
+NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+NOT_A_VALUE_BEFORE = re.compile(
+    r"(nomor|no\.?|pasal|ayat|tabel|table|bab|misi|lampiran|gambar|grafik|halaman|kode|urutan|ke-|peringkat|"
+    r"tanggal|nip|telp|pp|perda|perbup|uu|keputusan|sasaran|tujuan|indikator|iku|renstra|rpjmd|th\.?|tahun|"
+    r"tribulan|triwulan|tw|semester|rt|rw|km|dikalikan|dikali|kali|x|×)\W{0,3}$",
+    re.I,
+)
+MONTHS = r"(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)"
+DELTA = re.compile(r"\b(turun|naik|penurunan|kenaikan|peningkatan|selisih|meningkat|menurun|berkurang|bertambah)\s*(sebesar|sebanyak|dari target)?\s*$", re.I)
+BOUND = re.compile(r"[<>≤≥]\s*$")
+TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|indeks|nilai|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
+LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b", re.I)
+YEAR_AFTER = re.compile(r"^\s*(?:%|persen)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
+PEER_PAIR = re.compile(r"([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,3})\s*,?\s*=\s*(\d+(?:[.,]\d+)?)\s*%")
+FORMULA = re.compile(r"\\frac|\\times|\$\$")
+HEADING = re.compile(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4})[.)]\s+\S.{3,150}$", re.I)
+
+
+def read_prose(sentences: list[ProseSentence], ctx, out: Extraction, tpt_source_year: int | None) -> None:
+    heading: str | None = None
+    lead_in: tuple[Match, ProseSentence] | None = None
+    for s in sentences:
+        if not re.search(r"\d", re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4}|[a-z]\.\d)[.)]?\s+", "", s.text, flags=re.I)):
+            if len(s.text) <= 90 and not s.text.rstrip().endswith("."):
+                heading = re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4}|[a-z]\.\d)[.)]?\s+", "", s.text, flags=re.I).strip(" :")
+            continue
+        if read_budget_sentence(s, heading, ctx, out):
+            lead_in = None
+            continue
+        if FORMULA.search(s.text):
+            _formula(s, ctx, out)
+            continue
+        if _list_item(s, lead_in, ctx, out):
+            continue
+        found = _numbers(s, ctx, out, tpt_source_year)
+        if re.search(r"(antara lain|sebagai berikut|berikut ini|rincian)\s*:?\s*$", s.text, re.I):
+            m = classify(s.text, "persons")
+            lead_in = (m, s) if m else None
+        elif not found:
+            lead_in = None if len(s.text) > 150 else lead_in
+        if HEADING.match(s.text) and len(s.text) <= 120 and not re.search(r"\d[\d.,]*\s*(%|orang|rp)", s.text, re.I):
+            heading = re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4})[.)]\s+", "", s.text).rstrip(". ")
+    _ = indicators
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in NUMBER.finditer(text):
+        tok = m.group(1)
+        before = text[max(0, m.start() - 24) : m.start()]
+        after = text[m.end() : m.end() + 14]
+        if re.fullmatch(r"(19|20)\d{2}", tok):
+            continue
+        if m.start() <= 3 and re.match(r"^[.)]\s", text[m.end():m.end() + 2]):
+            continue  # list numbering "1) Program ..." / "2. Terserapnya ..."
+        if NOT_A_VALUE_BEFORE.search(before) or re.search(rf"^\s*{MONTHS}", after, re.I):
+            continue
+        if re.match(r"^\s*(tahun|th\.)\s+\d{4}", after, re.I) and not re.match(r"^\s*(%|persen)", after, re.I):
+            continue  # "Nomor 8 Tahun 2006"
+        if re.match(r"^\s*\((satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\)", after, re.I):
+            continue  # "1 (satu) Daerah"
+        if re.match(r"^\s*(tahun|tahunan|bulan|hari|minggu|jam|menit|jp)\b", after, re.I):
+            continue  # a duration, not a value
+        out.append((m.start(), m.end(), tok))
+    return out
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    after = text[end : end + 30]
+    if re.match(r"^\s*(%|persen\b)", after, re.I):
+        return "percent"
+    return unit_of(after.strip(" *"))
+
+
+def _kind(local: str, clause: str, unit: str | None) -> str:
+    """The last strong kind word since the previous number, else in the clause, else actual."""
+    kind = "actual"
+    for window in (local.lower(), clause.lower()):
+        last = -1
+        for k, pat in compiled("sentence_kinds"):
+            for m in pat.finditer(window):
+                if m.start() > last:
+                    last, kind = m.start(), k
+        if last >= 0:
+            break
+    if kind == "achievement" and unit != "percent":
+        kind = "actual"
+    return kind
+
+
+def _year(text: str, start: int, end: int, ctx) -> int:
+    m = YEAR_AFTER.match(text[end : end + 40])
+    if m:
+        return int(m.group(1))
+    before = text[:start]
+    if LAST_YEAR.search(before[-40:]):
+        return ctx.report_year - 1
+    ys = years_in(before)
+    return ys[-1] if ys else ctx.report_year
+
+
+def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None) -> bool:
+    text = s.text
+    if _peer_pairs(s, ctx, out):
+        return True
+    tokens = _tokens(text)
+    clause_bounds = [0] + [m.end() for m in re.finditer(r",\s+|;\s*|\s+(?:dan|atau|sedangkan|sehingga|namun)\s+", text)] + [len(text)]
+    found = False
+    prev_end = 0
+    bound_end = -10
+    for start, end, tok in tokens:
+        before_all = text[:start]
+        if BOUND.search(before_all[-3:]) or (start - bound_end < 6 and re.fullmatch(r"[\s%)(]*", text[bound_end:start])):
+            bound_end = end  # "<4% (4,12%)": a bound and its gloss are not values
+            prev_end = end
+            continue
+        if DELTA.search(before_all[-40:]):
+            prev_end = end
+            continue
+        unit = _unit_after(text, end)
+        if unit in ("rupiah",):
+            prev_end = end
+            continue
+        try:
+            parsed = parse_number(tok, unit or "count" if unit != "percent" else "percent")
+        except NumberError:
+            prev_end = end
+            continue
+        c0 = max(b for b in clause_bounds if b <= start)
+        c1 = min(b for b in clause_bounds if b > start)
+        first_in_clause = prev_end <= c0
+        segment = text[max(prev_end, c0) : c1]
+        local = text[max(prev_end, c0) : start]
+        prev_end = end
+        if TOPIC_SWITCH.search(local) or re.match(r"^\s*(orang\s+)?per\s+(paket|orang|kegiatan)", text[end:end + 20], re.I):
+            continue
+        if unit is None and re.search(r"\bjumlah\b", local, re.I):
+            unit = "number"
+        kind = _kind(local, text[c0:start] if first_in_clause else local, unit)
+        cls_unit = None if kind == "achievement" else unit
+        match = classify(segment, cls_unit)
+        if match is None:
+            match = classify(text[c0:c1], cls_unit)
+        strong_cue = kind != "actual" or re.search(r"\b(realisasi|terealisasi|tercapai)\b", local, re.I)
+        if match is None and (unit in ("percent", None) or strong_cue):
+            k = clause_bounds.index(c0)
+            back = 1
+            while match is None and k - back >= 0 and back <= 2:
+                prior = text[clause_bounds[k - back] : c1]
+                if TOPIC_SWITCH.search(text[clause_bounds[k - back] : start].split(",")[-1]):
+                    break
+                match = classify(prior, cls_unit)
+                back += 1
+        if match is None or match.indicator.startswith("budget"):
+            continue
+        if match.indicator == "training_packages" and match.scope == "total":
+            course = re.match(r"^\s*paket\s+((?:pelatihan|kejuruan)\s+[^,;]+?)(?=,|;|\s+dan\s|\.|$)", text[end:], re.I)
+            if course:
+                match = Match(match.indicator, course.group(1).strip(), "course")
+        spec = indicators()[match.indicator]
+        year = _year(text, start, end, ctx)
+        value = parsed.value
+        note = parsed.note
+        if unit is None and spec.unit == "percent" and parsed.decimals == 0 and value > 100:
+            continue  # a count under a rate's name, not the rate
+        if match.indicator == "tpt" and kind == "actual" and value > 35:
+            kind, note = "achievement", f"{value:g} is not a plausible unemployment rate: read as the achievement (capaian)"
+        if match.indicator == "tpt" and kind == "actual" and tpt_source_year and not re.search(r"tahun\s+\d{4}", text[c0:end + 30], re.I):
+            year, note = tpt_source_year, f"the report names BPS August {tpt_source_year} as its TPT source"
+        place = _place(text[c0:start], ctx)
+        line = s.line_at(start)
+        period = value_period(kind, match.indicator, year, ctx.report_year, ctx.period)
+        if place and place[1] != "own":
+            out.context.append(ContextValue(place[0], place[1], match.indicator, year, "annual", value,
+                                            warehouse_unit(unit, match.indicator), line, ctx.raw(line), "narrative"))
+            found = True
+            continue
+        out.observations.append(
+            Observation(
+                indicator=match.indicator,
+                scope=match.scope,
+                scope_level=match.scope_level,
+                year=year,
+                period=period,
+                kind=kind,
+                value=value,
+                unit="percent" if kind == "achievement" else warehouse_unit(unit, match.indicator),
+                decimals=parsed.decimals,
+                source_line=line,
+                source_text=ctx.raw(line),
+                method="narrative",
+                section=s.section,
+                label=segment.strip()[:200],
+                definition=match.definition,
+                note=note,
+            )
+        )
+        found = True
+    return found
+
+
+PLACE = re.compile(
+    r"\b(?:(?i:provinsi|propinsi|prov\.)\s+(?P<prov>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
+    r"|(?i:kabupaten|kab\.|kota)\s+(?P<reg>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
+    r"|(?P<nat>(?i:nasional)))"
+)
+
+
+def _place(before: str, ctx) -> tuple[str, str] | None:
+    """The last place named before the number: the province, the nation, or a regency."""
+    last = None
+    for m in PLACE.finditer(before):
+        if m.group("prov"):
+            last = geography_of(f"Provinsi {m.group('prov')}", ctx.regency)
+        elif m.group("nat"):
+            last = ("Indonesia", "national")
+        else:
+            words = m.group("reg").split()
+            found = None
+            for n in range(len(words), 0, -1):
+                found = geography_of(" ".join(words[:n]), ctx.regency)
+                if found:
+                    break
+            last = found or last
+    return last
+
+
+def _peer_pairs(s: ProseSentence, ctx, out: Extraction) -> bool:
+    """"(Palembang = 7,94%, Lubuk Linggau, = 5,64 % ...)": one figure per named place."""
+    pairs = list(PEER_PAIR.finditer(s.text))
+    if len(pairs) < 2:
+        return False
+    match = classify(s.text, "percent")
+    if not match:
+        return False
+    for m in pairs:
+        place = geography_of(m.group(1), ctx.regency)
+        if not place:
+            continue
+        p = parse_number(m.group(2), "percent")
+        line = s.line_at(m.start(2))
+        year = _year(s.text, m.start(2), m.end(2), ctx)
+        if place[1] == "own":
+            out.observations.append(
+                Observation(match.indicator, "total", year, "annual", "actual", p.value, "percent", line, ctx.raw(line),
+                            "narrative", s.section, decimals=p.decimals, label=m.group(0))
+            )
+        else:
+            out.context.append(ContextValue(place[0], place[1], match.indicator, year, "annual", p.value, "percent",
+                                            line, ctx.raw(line), "narrative"))
+    return True
+
+
+def _list_item(s: ProseSentence, lead_in, ctx, out: Extraction) -> bool:
+    """'5. Pelatihan Desain Teknologi (Menjahit) sebanyak 16 orang' under a training lead-in:
+    the course's participants."""
+    if not lead_in:
+        return False
+    m = re.match(r"^\s*\d{1,2}[.)]\s+(.+?)\s+(?:sebanyak|sejumlah|:)?\s*(\d[\d.,]*)\s*(orang|org|peserta)\.?\s*$", s.text, re.I)
+    if not m:
+        return False
+    match, _ = lead_in
+    if not match.indicator.startswith("training_participants"):
+        return False
+    course = m.group(1).strip()
+    value = parse_number(m.group(2), "persons")
+    line = s.line_at(m.start(2))
+    out.observations.append(
+        Observation("training_participants", course, ctx.report_year, "annual", "actual", value.value, "persons",
+                    line, ctx.raw(line), "narrative", s.section, scope_level="course", decimals=0, label=s.text)
+    )
+    return True
+
+
+def _formula(s: ProseSentence, ctx, out: Extraction) -> None:
+    """A worked formula names its indicator in words: '\\text{Terserapnya Tenaga Kerja ...} = ... = 77.98\\%'."""
+    words = " ".join(re.findall(r"\\text\{([^}]*)\}", s.text))
+    if not words or "=" not in s.text:
+        return
+    match = classify(words.split("=")[0], "percent")
+    if not match:
+        return
+    tail = s.text.rsplit("=", 1)[1]
+    m = re.search(r"(\d+(?:[.,]\d+)?)\s*\\?%", tail)
+    if not m:
+        return
+    p = parse_number(m.group(1), "percent")
+    offset = len(s.text) - len(tail) + m.start(1)
+    line = s.line_at(offset)
+    out.observations.append(
+        Observation(match.indicator, match.scope, ctx.report_year,
+                    value_period("actual", match.indicator, ctx.report_year, ctx.report_year, ctx.period),
+                    "actual", p.value, "percent", line, ctx.raw(line), "narrative", s.section,
+                    scope_level=match.scope_level, decimals=p.decimals, label=words[:200], definition=match.definition,
+                    note="result of a worked formula")
+    )
+
+
+def tpt_source_year(lines: list[str]) -> int | None:
+    """A 'Sumber: ... Tingkat Pengangguran Terbuka ... BPS ... Agustus 2022' note anywhere in the report."""
+    for line in lines:
+        low = normalise(line)
+        if re.search(r"(sumber|source)", low) and re.search(r"pengangguran|tpt", low) and re.search(r"\bbps\b|badan pusat statistik", low):
+            m = re.search(r"agustus\s+(20\d\d)", low)
+            if m:
+                return int(m.group(1))
+    return None

@@ -1,0 +1,120 @@
+"""Group candidates per key, count agreement, choose the headline, record disagreements.
+
+Nothing is smoothed over: every candidate stays in `observations`; the ones that disagree with
+the chosen value get `status = 'conflict'` and the disagreement gets a row in `conflicts`
+saying which values, on which lines, and why they probably differ.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pipeline.numbers import tolerance
+from pipeline.observations.model import Observation
+from pipeline.reconcile.derive import derive
+from pipeline.reconcile.rank import sort_key
+
+
+@dataclass
+class Conflict:
+    indicator: str
+    scope: str
+    year: int
+    period: str
+    kind: str
+    n_candidates: int
+    n_values: int
+    chosen_value: float
+    values: list[float]
+    lines: list[int]
+    candidates: str  # JSON list of {value, line, method, section, text}
+    reason: str
+
+
+def _same(a: Observation, b: Observation) -> bool:
+    return abs(a.value - b.value) <= tolerance(a.decimals, b.decimals)
+
+
+def dedupe(obs: list[Observation]) -> list[Observation]:
+    """The same value read twice from the same line (e.g. by a table and a sentence reader)."""
+    seen: dict[tuple, Observation] = {}
+    out = []
+    for o in obs:
+        k = (*o.key(), o.source_line, round(o.value, 6))
+        if k in seen:
+            continue
+        seen[k] = o
+        out.append(o)
+    return out
+
+
+def _reason(groups: list[list[Observation]]) -> str:
+    sections = {o.section for g in groups for o in g}
+    methods = {o.method for g in groups for o in g}
+    tables = {o.table_id for g in groups for o in g if o.table_id}
+    definitions = {o.definition for g in groups for o in g if o.definition}
+    parts = []
+    if len(definitions) > 1:
+        parts.append("the values follow different definitions")
+    if "planning" in sections and "performance" in sections and groups[0][0].indicator.startswith("budget_"):
+        parts.append("planning (original budget) and realisation (revised budget) tables disagree")
+    elif len(sections) > 1:
+        parts.append("chapters of the report disagree (" + ", ".join(sorted(sections)) + ")")
+    if methods == {"table", "narrative"}:
+        parts.append("a table and the text disagree")
+    elif len(tables) > 1:
+        parts.append("tables disagree")
+    elif methods == {"narrative"}:
+        parts.append("sentences disagree")
+    summary = "; ".join(
+        f"{g[0].value:g} (line{'s' if len(g) > 1 else ''} {', '.join(str(o.source_line) for o in g)})" for g in groups
+    )
+    return (("; ".join(parts) + ": ") if parts else "") + summary
+
+
+def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict], dict[int, int]]:
+    """Returns observations (stated + derived, with status/confirmed set), conflicts, and
+    the agreement count for every observation (by id())."""
+    obs = dedupe(obs)
+    obs = obs + derive(obs)
+    by_key: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in obs:
+        by_key[o.key()].append(o)
+    agreement: dict[int, int] = {}
+    conflicts: list[Conflict] = []
+    for key, cands in by_key.items():
+        for o in cands:
+            agreement[id(o)] = sum(1 for c in cands if c.method != "derived" and _same(o, c))
+        chosen = min(cands, key=lambda o: sort_key(o, agreement[id(o)]))
+        stated = [o for o in cands if o.method != "derived"]
+        groups: list[list[Observation]] = []
+        for o in sorted(stated, key=lambda o: o.source_line):
+            for g in groups:
+                if _same(g[0], o):
+                    g.append(o)
+                    break
+            else:
+                groups.append([o])
+        if len(groups) < 2:
+            continue
+        for o in stated:
+            if not _same(o, chosen) and o.status == "ok":
+                o.status = "conflict"
+        groups.sort(key=lambda g: -len(g))
+        conflicts.append(
+            Conflict(
+                indicator=key[0], scope=key[1], year=key[2], period=key[3], kind=key[4],
+                n_candidates=len(stated), n_values=len(groups), chosen_value=chosen.value,
+                values=[g[0].value for g in groups],
+                lines=sorted(o.source_line for o in stated),
+                candidates=json.dumps(
+                    [{"value": o.value, "line": o.source_line, "method": o.method, "section": o.section,
+                      "status": o.status, "text": o.source_text[:300]} for o in sorted(stated, key=lambda o: o.source_line)],
+                    ensure_ascii=False,
+                ),
+                reason=_reason(groups),
+            )
+        )
+    return obs, conflicts, agreement

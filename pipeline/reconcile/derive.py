@@ -1,0 +1,207 @@
+"""Recompute what a report lets us recompute, and say where it disagrees with itself.
+
+* rates from their own counts: TPT = unemployed ÷ labour force, placement rate = placements ÷
+  registered job seekers, dispute resolution = resolved ÷ registered (the pairs are declared in
+  `indicators.yaml` under `ratio`);
+* budget absorption = realisasi ÷ pagu, for every budget line;
+* capaian = realisasi ÷ target (for lower-is-better indicators the reports' own
+  (2·target − realisasi) ÷ target is accepted too);
+* a total against the sum of its programmes.
+
+A stated value that disagrees with the figures printed beside it (same row or sentence)
+becomes `status = 'mismatch'`; one that agrees with them is `confirmed`. Recomputed values are
+added as `method = 'derived'` observations carrying their formula.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import product
+
+from pipeline.knowledge import indicators
+from pipeline.numbers import tolerance
+from pipeline.observations.model import Observation
+
+RATE_TOLERANCE_PP = 0.06  # percentage points: reports round rates to 2 decimals, inputs to units
+
+
+def _near(a: Observation, b: Observation) -> bool:
+    """Printed side by side: the same line, or the same table row."""
+    return a.source_line == b.source_line or (
+        a.table_id is not None and a.table_id == b.table_id and abs(a.source_line - b.source_line) <= 1 and a.label == b.label
+    )
+
+
+def _agrees(stated: Observation, computed: float) -> bool:
+    return abs(stated.value - computed) <= max(tolerance(stated.decimals), RATE_TOLERANCE_PP)
+
+
+def _derived(base: Observation, indicator: str, value: float, formula: str, definition: str | None = None,
+             kind: str = "actual", scope: str | None = None) -> Observation:
+    return Observation(
+        indicator=indicator,
+        scope=scope or base.scope,
+        scope_level=base.scope_level,
+        year=base.year,
+        period=base.period,
+        kind=kind,
+        value=round(value, 4),
+        unit="percent",
+        source_line=base.source_line,
+        source_text=formula,
+        method="derived",
+        section=base.section,
+        decimals=2,
+        table_id=base.table_id,
+        label=base.label,
+        definition=definition,
+        formula=formula,
+    )
+
+
+def derive(obs: list[Observation]) -> list[Observation]:
+    new: list[Observation] = []
+    new += _ratios(obs)
+    new += _absorption(obs)
+    new += _achievements(obs)
+    new += _sums(obs)
+    return new
+
+
+def _by(obs, indicator, kind="actual", scope="total"):
+    out = defaultdict(list)
+    for o in obs:
+        if o.indicator == indicator and o.kind == kind and o.scope == scope and o.method != "derived":
+            out[(o.year, o.period)].append(o)
+    return out
+
+
+def _ratios(obs: list[Observation]) -> list[Observation]:
+    new = []
+    for rate_id, spec in indicators().items():
+        if not spec.ratio:
+            continue
+        nums = _by(obs, spec.ratio["numerator"])
+        dens = _by(obs, spec.ratio["denominator"])
+        rates = _by(obs, rate_id)
+        for key in set(nums) & set(dens):
+            pairs = [(n, d) for n, d in product(nums[key], dens[key]) if d.value]
+            # stated rates: confirmed by any pair, a mismatch against the pair printed with them
+            for r in rates.get(key, []):
+                for n, d in pairs:
+                    computed = 100 * n.value / d.value
+                    if _agrees(r, computed):
+                        r.confirmed = n.confirmed = d.confirmed = True
+                        break
+                else:
+                    local = [(n, d) for n, d in pairs if _near(r, n) and _near(r, d)]
+                    if local:
+                        n, d = local[0]
+                        r.status = "mismatch"
+                        r.note = _append(r.note, f"stated {r.value:g} but {n.value:g} ÷ {d.value:g} × 100 = {100 * n.value / d.value:.2f}")
+            seen = set()
+            for n, d in pairs:
+                value = round(100 * n.value / d.value, 2)
+                if value in seen:
+                    continue
+                seen.add(value)
+                formula = (f"{spec.ratio['numerator']} {n.value:g} (line {n.source_line}) ÷ "
+                           f"{spec.ratio['denominator']} {d.value:g} (line {d.source_line}) × 100")
+                definition = None
+                if rate_id == "placement_rate":
+                    definition = "placed ÷ registered job seekers (recomputed)"
+                new.append(_derived(n, rate_id, 100 * n.value / d.value, formula, definition))
+    return new
+
+
+def _absorption(obs: list[Observation]) -> list[Observation]:
+    new = []
+    groups = defaultdict(lambda: defaultdict(list))
+    for o in obs:
+        if o.indicator.startswith("budget_") and o.method != "derived":
+            groups[(o.scope, o.year, o.period if o.indicator != "budget_allocated" else None, o.table_id, o.method)][o.indicator].append(o)
+    # pagu is annual; realisasi may be a quarter's: pair them by scope/year within one table or sentence
+    pairs = defaultdict(lambda: defaultdict(list))
+    for (scope, year, period, table, method), d in groups.items():
+        for ind, items in d.items():
+            for o in items:
+                pairs[(scope, year, table, method)][ind].append(o)
+    stated_keys = {(o.scope, o.year, o.period) for o in obs if o.indicator == "budget_absorption" and o.method != "derived"}
+    derived_keys = set()
+    for (scope, year, table, method), d in pairs.items():
+        for pagu, real in product(d.get("budget_allocated", []), d.get("budget_realized", [])):
+            if not pagu.value or not (_near(pagu, real) or (table is None and abs(pagu.source_line - real.source_line) <= 3)):
+                continue
+            computed = 100 * real.value / pagu.value
+            for st in d.get("budget_absorption", []):
+                if _near(st, real) or (table is None and abs(st.source_line - real.source_line) <= 3):
+                    if _agrees(st, computed):
+                        st.confirmed = pagu.confirmed = real.confirmed = True
+                    else:
+                        st.status = "mismatch"
+                        st.note = _append(st.note, f"stated {st.value:g}% but {real.value:,.0f} ÷ {pagu.value:,.0f} = {computed:.2f}%")
+            key = (scope, year, real.period)
+            if key in derived_keys:
+                continue
+            derived_keys.add(key)
+            formula = f"budget_realized {real.value:,.0f} (line {real.source_line}) ÷ budget_allocated {pagu.value:,.0f} (line {pagu.source_line}) × 100"
+            if key not in stated_keys or any(o.status == "mismatch" for o in d.get("budget_absorption", [])):
+                new.append(_derived(real, "budget_absorption", computed, formula))
+    return new
+
+
+def _achievements(obs: list[Observation]) -> list[Observation]:
+    new = []
+    rows = defaultdict(dict)
+    for o in obs:
+        if o.method == "derived" or o.indicator.startswith("budget_"):
+            continue
+        rows[(o.indicator, o.scope, o.year, o.table_id, o.source_line if o.table_id else o.source_line)][o.kind] = o
+    for (ind, scope, year, table, line), kinds in rows.items():
+        if not {"target", "actual", "achievement"} <= set(kinds):
+            continue
+        t, a, c = kinds["target"], kinds["actual"], kinds["achievement"]
+        if not t.value:
+            continue
+        candidates = [100 * a.value / t.value]
+        if indicators()[ind].better == "lower":
+            candidates.append(100 * (2 * t.value - a.value) / t.value)
+        if any(_agrees(c, x) for x in candidates):
+            c.confirmed = True
+            continue
+        c.status = "mismatch"
+        c.note = _append(c.note, f"stated capaian {c.value:g}% but realisasi {a.value:g} ÷ target {t.value:g} = {candidates[0]:.2f}%")
+        new.append(_derived(c, ind, candidates[0], f"actual {a.value:g} ÷ target {t.value:g} × 100 (line {a.source_line})",
+                            kind="achievement"))
+    return new
+
+
+def _sums(obs: list[Observation]) -> list[Observation]:
+    """Programmes of one table against the table's total."""
+    new = []
+    tables = defaultdict(lambda: defaultdict(list))
+    for o in obs:
+        if o.indicator in ("budget_allocated", "budget_realized") and o.table_id and o.method == "table":
+            tables[(o.table_id, o.year, o.indicator)][o.scope_level].append(o)
+    for (table, year, ind), levels in tables.items():
+        progs, totals = levels.get("programme", []), levels.get("total", [])
+        if len(progs) < 2 or len(totals) != 1:
+            continue
+        total = totals[0]
+        s = sum(p.value for p in progs)
+        if abs(s - total.value) <= max(1.0, tolerance(total.decimals)) * len(progs):
+            total.confirmed = True
+            for p in progs:
+                p.confirmed = True
+            continue
+        total.status = "mismatch"
+        total.note = _append(total.note, f"the {len(progs)} programmes add up to {s:,.0f}, not {total.value:,.0f}")
+        d = _derived(total, ind, s, f"sum of {len(progs)} programmes in table {table} (lines {progs[0].source_line}–{progs[-1].source_line})")
+        d.unit = "rupiah"
+        d.decimals = 0
+        new.append(d)
+    return new
+
+
+def _append(note: str | None, text: str) -> str:
+    return f"{note}; {text}" if note else text
