@@ -16,7 +16,7 @@ from pipeline.parsed.headers import columns
 from pipeline.parsed.segment import segment
 from pipeline.raw.decode import RawReport
 from pipeline.raw.identify import Identity, identify
-from pipeline.reconcile.conflicts import reconcile
+from pipeline.reconcile.conflicts import context_conflicts, reconcile
 from pipeline.reconcile.rank import METHOD_RANK, section_rank
 
 TRUNCATION_TAIL = 3
@@ -40,6 +40,7 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
     doc = segment(raw.lines)
     ext = extract(doc, ident.report_year, ident.period, ident.regency)
     obs, conflicts, agreement = reconcile(ext.observations)
+    conflicts += context_conflicts(ext.context)
     report_id = raw.sha256[:12]
     src = raw.name
     common = {"report_id": report_id, "regency": ident.regency}

@@ -143,6 +143,7 @@ def read_budget_table(table: Table, cols: list[Column], rows: list[Aligned], yea
             grand = max(totals, key=pagu)
             parsed = [p if p[2] != "total" or p[4] != y or p is grand else (p[0], p[1], "subtotal", p[3], p[4])
                       for p in parsed]
+    lines_out: list[tuple[str, Observation | None]] = []  # (level, pagu observation) in row order
     for ar, name, level, values, year in parsed:
         if level == "programme":
             programme = scope_for("programme", name)
@@ -173,6 +174,7 @@ def read_budget_table(table: Table, cols: list[Column], rows: list[Aligned], yea
         if level == "subtotal":
             continue
         scope = scope_for(level, name)
+        n_obs = len(out.observations)
         for role, indicator in OBS_OF_ROLE.items():
             if role not in values:
                 continue
@@ -198,6 +200,37 @@ def read_budget_table(table: Table, cols: list[Column], rows: list[Aligned], yea
                     note=v.note,
                 )
             )
+        pagu_obs = next((o for o in out.observations[n_obs:] if o.indicator == "budget_allocated"), None)
+        lines_out.append((level, pagu_obs))
+    _check_children(lines_out)
+
+
+DEPTH = {"total": 0, "programme": 1, "activity": 2, "sub_activity": 3}
+
+
+def _check_children(rows: list[tuple[str, Observation | None]]) -> None:
+    """A programme or activity against the sum of the lines under it, in one table."""
+    for k, (level, parent) in enumerate(rows):
+        if parent is None or level not in ("programme", "activity"):
+            continue
+        children: list[Observation] = []
+        for lvl, o in rows[k + 1 :]:
+            if DEPTH.get(lvl, 0) <= DEPTH[level]:
+                break
+            if DEPTH.get(lvl) == DEPTH[level] + 1:
+                if o is None:
+                    children = []
+                    break
+                children.append(o)
+        if not children:
+            continue
+        s = sum(c.value for c in children)
+        if abs(s - parent.value) <= 1.0:
+            parent.confirmed = True
+        elif parent.status == "ok":
+            parent.status = "mismatch"
+            msg = f"the {len(children)} lines under it add up to {s:,.0f}, not {parent.value:,.0f}"
+            parent.note = f"{parent.note}; {msg}" if parent.note else msg
 
 
 def _val(values: dict, role: str) -> float | None:

@@ -36,36 +36,53 @@ NOT_A_VALUE_BEFORE = re.compile(
 MONTHS = r"(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)"
 DELTA = re.compile(r"\b(turun|naik|penurunan|kenaikan|peningkatan|selisih|meningkat|menurun|berkurang|bertambah)\s*(sebesar|sebanyak|dari target)?\s*$", re.I)
 BOUND = re.compile(r"[<>≤≥]\s*$")
-TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|indeks|nilai|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
+TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|akip|indeks|nilai (sakip|akip|evaluasi|ikm)|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
 LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b", re.I)
 YEAR_AFTER = re.compile(r"^\s*(?:%|persen)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
 PEER_PAIR = re.compile(r"([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,3})\s*,?\s*=\s*(\d+(?:[.,]\d+)?)\s*%")
 FORMULA = re.compile(r"\\frac|\\times|\$\$")
+PLAN = re.compile(r"\b(akan dilaksanakan|direncanakan|mulai dilaksanakan pada (tribulan|triwulan) (ii|iii|iv|[234]))\b", re.I)
 HEADING = re.compile(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4})[.)]\s+\S.{3,150}$", re.I)
 
 
 def read_prose(sentences: list[ProseSentence], ctx, out: Extraction, tpt_source_year: int | None) -> None:
     heading: str | None = None
     lead_in: tuple[Match, ProseSentence] | None = None
+    previous: ProseSentence | None = None
+    recent: list[str] = []  # the last few sentences, for formulas that do not name their indicator
+    plan_para: tuple[int, ...] | None = None  # a paragraph that schedules its activities for later
     for s in sentences:
+        para = tuple(s.lines)
+        if PLAN.search(s.text):
+            plan_para = para
+        plan = plan_para == para
+        if re.fullmatch(r"\W*(antara lain|sebagai berikut|berikut ini|dengan rincian)\W*", s.text, re.I) and previous is not None:
+            m = classify(f"{previous.text} {s.text}", "persons")
+            lead_in = (m, s) if m else None
+            continue
         if not re.search(r"\d", re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4}|[a-z]\.\d)[.)]?\s+", "", s.text, flags=re.I)):
             if len(s.text) <= 90 and not s.text.rstrip().endswith("."):
                 heading = re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4}|[a-z]\.\d)[.)]?\s+", "", s.text, flags=re.I).strip(" :")
             continue
         if read_budget_sentence(s, heading, ctx, out):
+            # the budget reader took the amounts; other figures in the sentence are still read
+            _numbers(s, ctx, out, tpt_source_year, plan, budget_done=True)
             lead_in = None
             continue
         if FORMULA.search(s.text):
-            _formula(s, ctx, out)
+            _formula(s, ctx, out, recent[-2:])
             continue
+        recent.append(s.text)
         if _list_item(s, lead_in, ctx, out):
             continue
-        found = _numbers(s, ctx, out, tpt_source_year)
+        found = _numbers(s, ctx, out, tpt_source_year, plan)
         if re.search(r"(antara lain|sebagai berikut|berikut ini|rincian)\s*:?\s*$", s.text, re.I):
-            m = classify(s.text, "persons")
+            text = s.text if len(s.text) > 40 or previous is None else f"{previous.text} {s.text}"
+            m = classify(text, "persons")
             lead_in = (m, s) if m else None
         elif not found:
             lead_in = None if len(s.text) > 150 else lead_in
+        previous = s
         if HEADING.match(s.text) and len(s.text) <= 120 and not re.search(r"\d[\d.,]*\s*(%|orang|rp)", s.text, re.I):
             heading = re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4})[.)]\s+", "", s.text).rstrip(". ")
     _ = indicators
@@ -127,15 +144,43 @@ def _year(text: str, start: int, end: int, ctx) -> int:
     return ys[-1] if ys else ctx.report_year
 
 
-def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None) -> bool:
+def _join(a: str | None, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+def _absorption_scope(text: str, start: int) -> Match | None:
+    """Whose absorption a sentence states: a sasaran, a (sub-)activity, a programme, else the agency."""
+    before = text[:start]
+    m = re.match(r"^\s*(?:\d+\.\s*)?sasaran\s+(.+?)\s+(?:adalah|secara|yaitu|dengan)\b", before, re.I)
+    if m and not re.search(r"\bsemua sasaran\b", before, re.I):
+        return Match("budget_absorption", m.group(1).strip(" ,"), "goal")
+    hits = list(re.finditer(
+        r"\b(sub kegiatan|kegiatan|program)\s+((?:(?!\b(?:sub kegiatan|kegiatan|program)\b)[^,;])+?)\s+(?=sebesar|adalah|dengan|yaitu|mencapai|terealisasi)",
+        before, re.I))
+    hits = [h for h in hits if len(h.group(2).split()) <= 14]
+    if hits:
+        h = hits[-1]
+        from pipeline.observations.budget_tables import scope_for
+
+        level = {"sub kegiatan": "sub_activity", "kegiatan": "activity", "program": "programme"}[h.group(1).lower()]
+        name = h.group(2).strip(" ,")
+        return Match("budget_absorption", scope_for(level, ("Program " + name) if level == "programme" else name), level)
+    return None
+
+
+def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None, plan: bool = False,
+             budget_done: bool = False) -> bool:
     text = s.text
     if _peer_pairs(s, ctx, out):
         return True
     tokens = _tokens(text)
-    clause_bounds = [0] + [m.end() for m in re.finditer(r",\s+|;\s*|\s+(?:dan|atau|sedangkan|sehingga|namun)\s+", text)] + [len(text)]
+    n_before = len(out.observations)
+    clause_bounds = [0] + [m.end() for m in re.finditer(r",\s+|;\s*|\s+(?:dan|sedangkan|sehingga|namun)\s+", text)] + [len(text)]
     found = False
     prev_end = 0
     bound_end = -10
+    last: tuple[Match, int] | None = None  # the last value read in this sentence and where it ended
+    targets: set[str] = set()  # indicators given a target earlier in the sentence
     for start, end, tok in tokens:
         before_all = text[:start]
         if BOUND.search(before_all[-3:]) or (start - bound_end < 6 and re.fullmatch(r"[\s%)(]*", text[bound_end:start])):
@@ -146,6 +191,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             prev_end = end
             continue
         unit = _unit_after(text, end)
+        if re.search(r"\b(rp|prop)\.?\s*$", before_all[-6:], re.I):
+            unit = "rupiah"
         if unit in ("rupiah",):
             prev_end = end
             continue
@@ -157,18 +204,28 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         c0 = max(b for b in clause_bounds if b <= start)
         c1 = min(b for b in clause_bounds if b > start)
         first_in_clause = prev_end <= c0
+        prev_before = prev_end
         segment = text[max(prev_end, c0) : c1]
         local = text[max(prev_end, c0) : start]
         prev_end = end
-        if TOPIC_SWITCH.search(local) or re.match(r"^\s*(orang\s+)?per\s+(paket|orang|kegiatan)", text[end:end + 20], re.I):
+        if re.match(r"^\s*(orang\s+)?per\s+(paket|orang|kegiatan)", text[end:end + 20], re.I):
             continue
+        topic_switch = bool(TOPIC_SWITCH.search(local))
         if unit is None and re.search(r"\bjumlah\b", local, re.I):
             unit = "number"
         kind = _kind(local, text[c0:start] if first_in_clause else local, unit)
         cls_unit = None if kind == "achievement" else unit
         match = classify(segment, cls_unit)
+        if match is None and prev_before < c0:  # the subject may sit before a "dan" inside a name
+            match = classify(text[prev_before:c1], cls_unit)
         if match is None:
             match = classify(text[c0:c1], cls_unit)
+        if match is None and last and re.fullmatch(r"\s*[a-z]*\s*(,|dan)\s*", text[last[1]:start], re.I):
+            # "13 paket, 221 orang": a list of values of one training
+            base = next((i for i, spec in indicators().items() if last[0].indicator in spec.variants.values()), last[0].indicator)
+            match = classify(indicators()[base].title["id"], unit) if unit else None
+            if match and match.indicator not in (base, *indicators()[base].variants.values()):
+                match = None
         strong_cue = kind != "actual" or re.search(r"\b(realisasi|terealisasi|tercapai)\b", local, re.I)
         if match is None and (unit in ("percent", None) or strong_cue):
             k = clause_bounds.index(c0)
@@ -179,12 +236,23 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
                     break
                 match = classify(prior, cls_unit)
                 back += 1
-        if match is None or match.indicator.startswith("budget"):
+        # "target 13 perkara, ... terealisasi 5 perkara atau 38,46%": a percentage after a count that had
+        # a target in the same sentence is that count's capaian (without a target it is the count's rate)
+        if unit == "percent" and last and last[0].indicator in targets and indicators()[last[0].indicator].unit != "percent" \
+                and re.search(r"\b(atau|tercapai|capaian|sebesar)\b", text[last[1]:start], re.I) and len(text[last[1]:start]) < 160:
+            match, kind = last[0], "achievement"
+        if match is None or match.indicator in ("budget_allocated", "budget_realized"):
+            continue
+        if budget_done and match.indicator == "budget_absorption":
+            continue
+        if topic_switch and match.indicator != "budget_absorption":
             continue
         if match.indicator == "training_packages" and match.scope == "total":
-            course = re.match(r"^\s*paket\s+((?:pelatihan|kejuruan)\s+[^,;]+?)(?=,|;|\s+dan\s|\.|$)", text[end:], re.I)
+            course = re.match(r"^\s*paket\s+((?:pelatihan|kejuruan)\s+(?!dengan|yang|untuk)[^,;]+?)(?=,|;|\s+dan\s|\.|$)", text[end:], re.I)
             if course:
                 match = Match(match.indicator, course.group(1).strip(), "course")
+        if match.indicator == "budget_absorption":
+            match = _absorption_scope(text, start) or match
         spec = indicators()[match.indicator]
         year = _year(text, start, end, ctx)
         value = parsed.value
@@ -198,6 +266,12 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         place = _place(text[c0:start], ctx)
         line = s.line_at(start)
         period = value_period(kind, match.indicator, year, ctx.report_year, ctx.period)
+        if plan and kind == "actual" and year == ctx.report_year:
+            kind, note = "target", _join(note, "planned (the paragraph schedules it for later in the year)")
+            period = "annual"
+        last = (match, end)
+        if kind == "target":
+            targets.add(match.indicator)
         if place and place[1] != "own":
             out.context.append(ContextValue(place[0], place[1], match.indicator, year, "annual", value,
                                             warehouse_unit(unit, match.indicator), line, ctx.raw(line), "narrative"))
@@ -224,7 +298,32 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             )
         )
         found = True
+    _parts_check(text, tokens, out, n_before)
     return found
+
+
+def _parts_check(text: str, tokens: list, out: Extraction, n_before: int) -> None:
+    """"sebanyak 3.111 orang, yang terdiri dari laki-laki sebanyak 2.571 orang, ... perempuan
+    sebanyak 1.852 orang": a total that is not the sum of the parts it announces is a mismatch."""
+    m = re.search(r"\b(yang )?terdiri (dari|atas)\b", text, re.I)
+    if not m:
+        return
+    before = [o for o in out.observations[n_before:] if o.kind == "actual" and o.unit in ("persons", "cases", "count")]
+    if not before:
+        return
+    total = before[0]
+    stop = re.search(r"\b(dengan demikian|sehingga)\b", text[m.end():], re.I)
+    end = m.end() + stop.start() if stop else len(text)
+    parts = []
+    for start, tend, tok in tokens:
+        if m.end() <= start < end and re.match(r"^\s*(orang|jiwa|kasus|perkara)\b", text[tend:tend + 10], re.I):
+            try:
+                parts.append(parse_number(tok, "persons").value)
+            except NumberError:
+                pass
+    if len(parts) >= 2 and abs(sum(parts) - total.value) > 0.5 and total.status == "ok":
+        total.status = "mismatch"
+        total.note = _join(total.note, f"the parts it lists add up to {sum(parts):,.0f} ({' + '.join(f'{p:,.0f}' for p in parts)})")
 
 
 PLACE = re.compile(
@@ -291,6 +390,9 @@ def _list_item(s: ProseSentence, lead_in, ctx, out: Extraction) -> bool:
     if not match.indicator.startswith("training_participants"):
         return False
     course = m.group(1).strip()
+    seen = sum(1 for o in out.observations if o.indicator == "training_participants" and re.sub(r" \[\d+\]$", "", o.scope) == course)
+    if seen:
+        course = f"{course} [{seen + 1}]"
     value = parse_number(m.group(2), "persons")
     line = s.line_at(m.start(2))
     out.observations.append(
@@ -300,16 +402,20 @@ def _list_item(s: ProseSentence, lead_in, ctx, out: Extraction) -> bool:
     return True
 
 
-def _formula(s: ProseSentence, ctx, out: Extraction) -> None:
-    """A worked formula names its indicator in words: '\\text{Terserapnya Tenaga Kerja ...} = ... = 77.98\\%'."""
-    words = " ".join(re.findall(r"\\text\{([^}]*)\}", s.text))
-    if not words or "=" not in s.text:
+def _formula(s: ProseSentence, ctx, out: Extraction, context: list[str]) -> None:
+    """A worked formula: '\\text{Terserapnya Tenaga Kerja ...} = 2426/3111 × 100% = 77.98%'. It names its
+    indicator in words, or the sentence introducing it does ("... diukur dengan rumus sebagai berikut:")."""
+    if "=" not in s.text:
         return
-    match = classify(words.split("=")[0], "percent")
+    words = " ".join(re.findall(r"\\text\{([^}]*)\}", s.text.split("=")[0]))
+    match = classify(words, "percent") if words else None
+    for sentence in reversed(context):  # the nearest clause before the formula first
+        for clause in reversed(re.split(r",\s+|;\s*|\bdan\b", sentence)):
+            match = match or classify(clause, "percent")
     if not match:
         return
     tail = s.text.rsplit("=", 1)[1]
-    m = re.search(r"(\d+(?:[.,]\d+)?)\s*\\?%", tail)
+    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(\\?%|\$|\}|$)", tail)
     if not m:
         return
     p = parse_number(m.group(1), "percent")

@@ -33,6 +33,7 @@ PERF_ROLES = ("target", "actual", "achievement", "value")
 BUDGET_ROLES = ("budget_allocated", "budget_realized", "budget_absorption")
 KIND_OF_ROLE = {"target": "target", "actual": "actual", "achievement": "achievement", "value": "actual"}
 TOC = re.compile(r"\.{4,}")
+FRACTION = re.compile(r"\\frac\{\s*([\d.,]+)\s*\}\{\s*([\d.,]+)\s*\}")
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _budget_roles_for_rupiah_columns(cols: list[Column]) -> None:
     roles = [c.role for c in cols]
     if "budget_realized" in roles and "budget_absorption" not in roles:
         k = roles.index("budget_realized")
-        if k + 1 < len(cols) and cols[k + 1].role == "achievement" and "kinerja" not in normalise(cols[k + 1].label):
+        if k + 1 < len(cols) and cols[k + 1].role == "achievement":
             cols[k + 1].role, cols[k + 1].domain = "budget_absorption", "budget"
 
 
@@ -146,7 +147,10 @@ def _performance_rows(table: Table, cols: list[Column], rows: list[Aligned], tab
                         groups.setdefault(c.year or table_yr, {})["achievement"] = (
                             Value(v.paren_pct, 0, "percent", v.text), c, cell.line)
             year = c.year or table_yr
-            groups.setdefault(year, {})[kind] = (v, c, cell.line)
+            if kind in groups.get(year, {}):  # a second column of the same kind (e.g. "Target Output (%)")
+                extra_values.append((kind, v, c, cell.line))
+            else:
+                groups.setdefault(year, {})[kind] = (v, c, cell.line)
             for other in values[1:]:  # "174 Orang/11 Paket"
                 if other.unit and other.unit != v.unit:
                     extra_values.append((kind, other, c, cell.line))
@@ -181,6 +185,19 @@ def _ratio_and_component_cells(table: Table, cols: list[Column], ar: Aligned, ta
     rate = None
     for c in cols:
         cell = ar.cells[c.index]
+        fractions = FRACTION.findall(cell.text)
+        if c.role in ("actual", "value") and len(fractions) == 1:
+            # "$\\frac{8}{13} \\times 100\\% = 61,54\\%$": the counts behind the row's rate
+            rate = rate or classify(ar.label, "percent")
+            ratio = indicators()[rate.indicator].ratio if rate and rate.scope == "total" else {}
+            for role, text in zip(("numerator", "denominator"), fractions[0]):
+                v = read_value(text, "number")
+                if ratio and v is not None:
+                    ind = ratio[role]
+                    year = c.year or table_yr
+                    period = value_period("actual", ind, year, ctx.report_year, ctx.period)
+                    out.observations.append(_obs(ctx, table, Match(ind), "actual", v, year, period, cell.line, ar.label,
+                                                 indicators()[ind].unit, f"{role} of the worked formula for {rate.indicator}"))
         if c.role in ("numerator", "denominator") and cell.text:
             rate = rate or classify(ar.label, "percent")
             ratio = indicators()[rate.indicator].ratio if rate and rate.scope == "total" else {}
@@ -276,16 +293,20 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
         if ar.is_average:
             continue
         scope_name = "total" if ar.is_total else ar.label
+        row_year = None
+        if re.fullmatch(r"(19|20)\d\d", scope_name or "") or (not scope_name and any(re.fullmatch(r"(19|20)\d\d", c.text) for c in ar.cells)):
+            row_year = int(next(c.text for c in ar.cells if re.fullmatch(r"(19|20)\d\d", c.text)))
+            scope_name = "total"  # a row labelled only by its year: the table's (or column group's) total
         if not scope_name:
             continue
-        place = geography_of(ar.label, ctx.regency) if not ar.is_total else None
+        place = geography_of(ar.label, ctx.regency) if not ar.is_total and not row_year else None
         for c, match, header_unit, group in candidates:
             cell = ar.cells[c.index]
             v = read_value(cell.text, header_unit or "number")
             if v is None or v.value != v.value:
                 continue
             unit = v.unit or header_unit
-            vyear = c.year or year
+            vyear = c.year or row_year or year
             if place and place[1] != "own":  # a peer regency / the province: context, not ours
                 out.context.append(ContextValue(place[0], place[1], match.indicator, vyear, "annual", v.value,
                                                 unit or "percent", cell.line, ctx.raw(cell.line), "table"))

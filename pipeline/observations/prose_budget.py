@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from pipeline.knowledge import normalise
+from pipeline.number_words import words_after
 from pipeline.numbers import NumberError, parse_number
 from pipeline.observations.budget_tables import budget_level, clean_name, scope_for
 from pipeline.observations.context import value_period, years_in
@@ -116,7 +117,11 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> b
             except NumberError:
                 absorption = None
     name = clean_name(entity)
-    generic = bool(GENERIC_ENTITY.match(name)) or len(name) < 4 or (
+    head = normalise(text[: (cue.start() if cue else first[0])])
+    opening = " ".join(head.split()[:10])
+    agency_wide = bool(re.search(r"\bdinas\b|belanja dinas|secara keseluruhan", opening)) and not re.search(
+        r"\b(program|kegiatan|sub kegiatan)\s+[a-z]", opening)
+    generic = agency_wide or bool(GENERIC_ENTITY.match(name)) or len(name) < 4 or (
         bool(ctx.regency) and f"kabupaten {normalise(ctx.regency)}" in normalise(name))
     level = "total" if generic and not re.match(r"^belanja\b", name, re.I) else budget_level(name, None, False, "")
     if level == "total" and not generic and not re.match(r"^(jumlah|total)", name, re.I):
@@ -135,6 +140,12 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> b
         parts.append(("budget_absorption", absorption[1].value, absorption[1].decimals, absorption[0]))
     for indicator, value, decimals, offset in parts:
         line = s.line_at(offset)
+        status, note = "ok", None
+        if indicator != "budget_absorption":
+            written = words_after(text, offset + len(next(a[3] for a in amounts if a[0] == offset)))
+            if written and abs(written[0] - value) > 0.5:
+                status = "mismatch"
+                note = f"the digits say {value:,.2f} but the words say {written[0]:,.2f} ({written[1]!r})"
         out.observations.append(
             Observation(
                 indicator=indicator,
@@ -151,6 +162,8 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> b
                 method="narrative",
                 section=s.section,
                 label=name,
+                status=status,
+                note=note,
             )
         )
     line = s.line_at(pagu[0])

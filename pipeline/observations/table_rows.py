@@ -19,6 +19,7 @@ from pipeline.parsed.model import Cell, Row, Table
 LABEL_ROLES = ("label", "label_indicator", "label_entity")
 NUMBERING = re.compile(r"^\s*((\d{1,2}|[ivx]{1,4}|[a-z])[.)]|\d{1,2}\s+(?=[A-Za-z])|[-•➤❖✓]\s*)", re.I)
 CODE = re.compile(r"^\d(\.\d{1,4}){1,6}(\s?\d{1,4})?$")
+BUDGET_CODE = re.compile(r"^\d{1,2}\.\d{2}(\.\d{1,4}){1,5}$")  # 2.07.01, 2.07.01.2.01.0001
 
 
 def strip_numbering(text: str) -> str:
@@ -96,7 +97,9 @@ def align_rows(table: Table, cols: list[Column]) -> list[Aligned]:
             label = max((t for _, t in text_cells), key=len)
         if not label and extra_text:
             label = max(extra_text, key=len)
-        code = next((t for t in texts + [c.text for c in extra] if CODE.match(t.replace(" ", ""))), None)
+        code_cols = [c.index for c in cols if c.role in (None, "ignore", *LABEL_ROLES)]
+        code = next((t for t in [texts[k] for k in code_cols if k < n] + [c.text for c in extra]
+                     if BUDGET_CODE.match(t.replace(" ", ""))), None)
         unit_text = first(unit_idx) or None
         first_text = next((t for t in [c.text for c in extra] + texts if t), "")
         out.append(
@@ -109,7 +112,7 @@ def align_rows(table: Table, cols: list[Column]) -> list[Aligned]:
                 goal=goal,
                 code=code.replace(" ", "") if code else None,
                 unit_text=unit_text,
-                is_total=is_total_label(first_text) or is_total_label(label),
+                is_total=is_total_label(first_text) or (not indicator and is_total_label(label)) or (bool(entity) and is_total_label(entity)),
                 is_average=is_average_label(first_text) or is_average_label(label),
             )
         )

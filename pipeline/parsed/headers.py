@@ -52,6 +52,9 @@ def _header_like(row: Row) -> bool:
 def count_header_rows(table: Table) -> int:
     n = 0
     for row in table.rows[:MAX_HEADER_ROWS]:
+        filled = [k for k, c in enumerate(row.cells) if c.text]
+        if n >= 1 and filled == [0] and len(row.cells) > 2:
+            break  # a section row ("URUSAN WAJIB ...", "BIDANG TENAGA KERJA") starts the body
         if _header_like(row):
             n += 1
         else:

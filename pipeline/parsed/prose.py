@@ -17,6 +17,7 @@ SENTENCE_END = re.compile(r"[.:;!?)\]]\s*$")
 FURNITURE = re.compile(r"^\W*(laporan kinerja|lkjip|lakip|dinas tenaga kerja|pemerintah kabupaten|halaman|\d{1,3}\s*$)", re.I)
 SPLIT = re.compile(r"(?<=[a-z%)\]\d])\.\s+(?=[A-Z(])")
 JOIN_LOOKAHEAD = 8
+LIST_MARKER = re.compile(r"^\s*(\d{1,2}|[a-z]|[ivx]{1,4})\.$", re.I)
 ABBREVIATION = re.compile(r"\b(rp|no|prop|kab|kec|kel|jl|dr|ir|drs|st|sh|se|mm|tk|th|hal|pt|cv|ud|sdr|bpk)\.$", re.I)
 
 
@@ -87,7 +88,11 @@ def _sentences(par: ProseSentence) -> list[ProseSentence]:
         return [par] if len(par.text) <= 120 else []  # headings matter to the sentences below them
     out = []
     pos = 0
-    cuts = [m for m in SPLIT.finditer(par.text) if not ABBREVIATION.search(par.text[max(0, m.start() - 6) : m.start() + 1])]
+    cuts = [
+        m for m in SPLIT.finditer(par.text)
+        if not ABBREVIATION.search(par.text[max(0, m.start() - 6) : m.start() + 1])
+        and not LIST_MARKER.match(par.text[: m.start() + 1])  # "1. Pelatihan ..." is one item, not two sentences
+    ]
     for m in cuts + [None]:
         end = m.start() + 1 if m else len(par.text)
         chunk = par.text[pos:end]

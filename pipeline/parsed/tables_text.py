@@ -30,7 +30,7 @@ def is_flat_line(line: str) -> bool:
 
 def _looks_like_prose(text: str) -> bool:
     t = clean_cell(text)
-    return len(t) > 160 or (len(t) > 90 and bool(PROSE_END.search(t)))
+    return len(t) > 90 and bool(PROSE_END.search(t))
 
 
 def find_tsv_tables(lines: list[str], taken: set[int]) -> list[Table]:

@@ -7,7 +7,9 @@ saying which values, on which lines, and why they probably differ.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -34,7 +36,9 @@ class Conflict:
 
 
 def _same(a: Observation, b: Observation) -> bool:
-    return abs(a.value - b.value) <= tolerance(a.decimals, b.decimals)
+    """Two printed values agree when they differ by less than half a unit of the less precise
+    one (92,22 and 92,2 agree; 75 and 74,5 do not: a target of 75% is not one of 74,5%)."""
+    return abs(a.value - b.value) < tolerance(a.decimals, b.decimals) - 2e-9
 
 
 def dedupe(obs: list[Observation]) -> list[Observation]:
@@ -74,9 +78,36 @@ def _reason(groups: list[list[Observation]]) -> str:
     return (("; ".join(parts) + ": ") if parts else "") + summary
 
 
+def _scope_key(scope: str) -> str:
+    s = re.sub(r"[^a-z0-9]", "", scope.lower())
+    return s.replace("satu", "1")
+
+
+def unify_scopes(obs: list[Observation]) -> None:
+    """One report names an activity slightly differently in two tables ("1(satu)" / "1 (Satu)",
+    "hanyabBeroperasi"): such names are one scope, shown as first written."""
+    names: dict[str, str] = {}
+    keys: list[str] = []
+    for o in obs:
+        if o.scope == "total" or o.scope_level in ("programme", "total"):
+            continue
+        k = _scope_key(o.scope)
+        if k in names:
+            o.scope = names[k]
+            continue
+        close = difflib.get_close_matches(k, keys, n=1, cutoff=0.97) if len(k) > 25 else []
+        if close:
+            names[k] = names[close[0]]
+            o.scope = names[k]
+        else:
+            names[k] = o.scope
+            keys.append(k)
+
+
 def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict], dict[int, int]]:
     """Returns observations (stated + derived, with status/confirmed set), conflicts, and
     the agreement count for every observation (by id())."""
+    unify_scopes(obs)
     obs = dedupe(obs)
     obs = obs + derive(obs)
     by_key: dict[tuple, list[Observation]] = defaultdict(list)
@@ -118,3 +149,24 @@ def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict]
             )
         )
     return obs, conflicts, agreement
+
+
+def context_conflicts(context: list) -> list[Conflict]:
+    """A report quoting a peer regency or its province twice, with two values."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for c in context:
+        groups[(c.geography, c.indicator, c.year)].append(c)
+    out = []
+    for (geo, ind, year), items in groups.items():
+        values = sorted({round(c.value, 6) for c in items})
+        if len(values) < 2:
+            continue
+        out.append(Conflict(
+            indicator=ind, scope=f"context: {geo}", year=year, period="annual", kind="actual",
+            n_candidates=len(items), n_values=len(values), chosen_value=items[0].value, values=values,
+            lines=sorted(c.source_line for c in items),
+            candidates=json.dumps([{"value": c.value, "line": c.source_line, "method": c.method, "text": c.source_text[:300]}
+                                   for c in items], ensure_ascii=False),
+            reason=f"the report quotes {geo} twice: " + "; ".join(f"{c.value:g} (line {c.source_line})" for c in items),
+        ))
+    return out

@@ -22,7 +22,6 @@ from pipeline.knowledge import indicators
 from pipeline.numbers import tolerance
 from pipeline.observations.model import Observation
 
-RATE_TOLERANCE_PP = 0.06  # percentage points: reports round rates to 2 decimals, inputs to units
 
 
 def _near(a: Observation, b: Observation) -> bool:
@@ -32,8 +31,19 @@ def _near(a: Observation, b: Observation) -> bool:
     )
 
 
-def _agrees(stated: Observation, computed: float) -> bool:
-    return abs(stated.value - computed) <= max(tolerance(stated.decimals), RATE_TOLERANCE_PP)
+def _together(a: Observation, b: Observation) -> bool:
+    """Printed together: the same line, or the same table (a rate row under its count rows)."""
+    return a.source_line == b.source_line or (a.table_id is not None and a.table_id == b.table_id)
+
+
+def _agrees(stated: Observation, computed: float, inputs: tuple[Observation, ...] = ()) -> bool:
+    """Within rounding: half a unit of the stated figure, plus what the rounding of printed
+    percentages among the inputs can move the result (counts, amounts and targets are exact)."""
+    tol = tolerance(stated.decimals)
+    for i in inputs:
+        if i.unit == "percent" and i.value and i.kind == "actual":
+            tol += abs(computed) * 0.5 * 10 ** (-i.decimals) / abs(i.value)
+    return abs(stated.value - computed) <= tol
 
 
 def _derived(base: Observation, indicator: str, value: float, formula: str, definition: str | None = None,
@@ -68,7 +78,7 @@ def derive(obs: list[Observation]) -> list[Observation]:
     return new
 
 
-def _by(obs, indicator, kind="actual", scope="total"):
+def _by(obs, indicator, kind="actual", scope="total"):  # noqa: D103
     out = defaultdict(list)
     for o in obs:
         if o.indicator == indicator and o.kind == kind and o.scope == scope and o.method != "derived":
@@ -78,12 +88,12 @@ def _by(obs, indicator, kind="actual", scope="total"):
 
 def _ratios(obs: list[Observation]) -> list[Observation]:
     new = []
-    for rate_id, spec in indicators().items():
+    for (rate_id, spec), kind in product(indicators().items(), ("actual", "target")):
         if not spec.ratio:
             continue
-        nums = _by(obs, spec.ratio["numerator"])
-        dens = _by(obs, spec.ratio["denominator"])
-        rates = _by(obs, rate_id)
+        nums = _by(obs, spec.ratio["numerator"], kind)
+        dens = _by(obs, spec.ratio["denominator"], kind)
+        rates = _by(obs, rate_id, kind)
         for key in set(nums) & set(dens):
             pairs = [(n, d) for n, d in product(nums[key], dens[key]) if d.value]
             # stated rates: confirmed by any pair, a mismatch against the pair printed with them
@@ -94,7 +104,7 @@ def _ratios(obs: list[Observation]) -> list[Observation]:
                         r.confirmed = n.confirmed = d.confirmed = True
                         break
                 else:
-                    local = [(n, d) for n, d in pairs if _near(r, n) and _near(r, d)]
+                    local = [(n, d) for n, d in pairs if _together(r, n) and _together(r, d)]
                     if local:
                         n, d = local[0]
                         r.status = "mismatch"
@@ -110,7 +120,7 @@ def _ratios(obs: list[Observation]) -> list[Observation]:
                 definition = None
                 if rate_id == "placement_rate":
                     definition = "placed ÷ registered job seekers (recomputed)"
-                new.append(_derived(n, rate_id, 100 * n.value / d.value, formula, definition))
+                new.append(_derived(n, rate_id, 100 * n.value / d.value, formula, definition, kind=kind))
     return new
 
 
@@ -166,13 +176,15 @@ def _achievements(obs: list[Observation]) -> list[Observation]:
         candidates = [100 * a.value / t.value]
         if indicators()[ind].better == "lower":
             candidates.append(100 * (2 * t.value - a.value) / t.value)
-        if any(_agrees(c, x) for x in candidates):
+        if any(_agrees(c, x, (t, a)) for x in candidates):
             c.confirmed = True
             continue
         c.status = "mismatch"
-        c.note = _append(c.note, f"stated capaian {c.value:g}% but realisasi {a.value:g} ÷ target {t.value:g} = {candidates[0]:.2f}%")
-        new.append(_derived(c, ind, candidates[0], f"actual {a.value:g} ÷ target {t.value:g} × 100 (line {a.source_line})",
-                            kind="achievement"))
+        best = candidates[-1]  # lower-is-better indicators: (2·target − realisasi) ÷ target
+        c.note = _append(c.note, f"stated capaian {c.value:g}% but realisasi {a.value:g} against target {t.value:g} gives {best:.2f}%")
+        formula = (f"(2 × target {t.value:g} − actual {a.value:g}) ÷ target × 100" if len(candidates) > 1
+                   else f"actual {a.value:g} ÷ target {t.value:g} × 100") + f" (line {a.source_line})"
+        new.append(_derived(c, ind, best, formula, kind="achievement"))
     return new
 
 
