@@ -46,7 +46,7 @@ class _HTMLTableParser(HTMLParser):
 
     def __init__(self, line_offset: int):
         super().__init__(convert_charrefs=True)
-        self.offset = line_offset
+        self._line_offset = line_offset
         self.rows: list[list[tuple[str, int, int, int]]] = []  # (text, line, colspan, rowspan)
         self._cell: list[str] | None = None
         self._cell_line = 0
@@ -63,7 +63,7 @@ class _HTMLTableParser(HTMLParser):
             if not self.rows:
                 self.rows.append([])
             self._cell = []
-            self._cell_line = self.offset + self.getpos()[0]
+            self._cell_line = self._line_offset + self.getpos()[0]
             self._span = (int(a.get("colspan") or 1), int(a.get("rowspan") or 1))
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
@@ -77,8 +77,6 @@ class _HTMLTableParser(HTMLParser):
 
     def handle_data(self, data):
         if self._cell is not None:
-            if not "".join(self._cell).strip():
-                self._cell_line = self.offset + self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
             self._cell.append(data)
 
 

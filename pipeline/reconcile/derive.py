@@ -95,7 +95,8 @@ def _ratios(obs: list[Observation]) -> list[Observation]:
         dens = _by(obs, spec.ratio["denominator"], kind)
         rates = _by(obs, rate_id, kind)
         for key in set(nums) & set(dens):
-            pairs = [(n, d) for n, d in product(nums[key], dens[key]) if d.value]
+            # a part cannot exceed its whole: such pairs are mislabelled figures, not a rate
+            pairs = [(n, d) for n, d in product(nums[key], dens[key]) if d.value and n.value <= d.value]
             # stated rates: confirmed by any pair, a mismatch against the pair printed with them
             for r in rates.get(key, []):
                 for n, d in pairs:
