@@ -1,0 +1,77 @@
+"""Disnaker dashboard: LKjIP labour-office reports side by side.
+
+    streamlit run app.py      (or `make run`, which builds the warehouse first)
+
+This file sets up the page, the filters every page shares (language, regencies, year — all kept
+in the URL), the briefing-deck builder, and the navigation. Each page is one file in
+dashboard/pages/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, state
+from dashboard.deck import build_deck
+from dashboard.i18n import glossary, t
+
+st.set_page_config(page_title="Disnaker · LKjIP", page_icon=":material/work:", layout="wide")
+
+lang = state.language()
+
+PAGES = [
+    ("overview", ":material/dashboard:"),
+    ("unemployment", ":material/trending_down:"),
+    ("placement", ":material/handshake:"),
+    ("training", ":material/school:"),
+    ("budget", ":material/account_balance:"),
+    ("indicators", ":material/checklist:"),
+    ("quality", ":material/fact_check:"),
+]
+pages = [st.Page(f"dashboard/pages/{name}.py", title=t(f"page.{name}"), icon=icon, url_path=name,
+                 default=(name == "overview")) for name, icon in PAGES]
+nav = st.navigation(pages)
+
+try:
+    reports = data.reports()
+except data.WarehouseMissing:
+    st.error(t("app.no_warehouse", path=str(data.DB_PATH)))
+    st.code("make run    # or: python -m pipeline build", language="sh")
+    st.stop()
+
+if reports.empty:
+    st.error(t("app.empty_warehouse"))
+    st.stop()
+
+all_regencies = sorted(reports["regency"].unique())
+st.session_state["all_regencies"] = all_regencies
+state.regencies(all_regencies)
+state.year(sorted({int(y) for y in data.query("SELECT DISTINCT year FROM observations WHERE year IS NOT NULL")["year"]}))
+
+# ---- briefing deck -------------------------------------------------------------------------
+with st.sidebar.expander(t("deck.title", n=len(st.session_state.get("deck", {}))), icon=":material/slideshow:"):
+    deck = st.session_state.setdefault("deck", {})
+    if not deck:
+        st.caption(t("deck.empty"))
+    for key, spec in list(deck.items()):
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(f"- {spec.title}")
+        if c2.button("✕", key=f"rm_{key}", help=t("deck.remove")):
+            del deck[key]
+            st.rerun()
+    if deck:
+        regs = ", ".join(st.session_state.get("f_regency", all_regencies))
+        st.download_button(
+            t("deck.build"), lambda: build_deck(list(deck.values()), t("deck.cover_title"), regs,
+                                                {"source": t("deck.source"), "note": t("deck.note")}),
+            "briefing-disnaker.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            on_click="ignore", type="primary", icon=":material/download:", key="deck_download",
+        )
+
+if lang == "en":
+    with st.sidebar.expander("Glossary — Indonesian terms", icon=":material/translate:"):
+        for g in glossary():
+            st.markdown(f"**{g['term']}** (*{g['full']}*) — {g['en']}")
+
+st.sidebar.caption(t("app.footer", n=len(reports)))
+nav.run()

@@ -1,0 +1,142 @@
+"""Figure builders. Each takes tidy rows (one value per row, with regency, year, period, unit)
+and returns a plotly figure styled by `style`; none of them queries data or knows a page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.i18n import period_label, t
+from dashboard.style import TARGET_COLOUR, apply_layout, hover_format, value_text
+
+
+def _entity_label(row, lang: str) -> str:
+    period = "" if row["period"] == "annual" else f" {period_label(row['period'], lang)}"
+    return f"{row['regency']} · {int(row['year'])}{period}"
+
+
+def _hover(unit: str, lang: str, extra: str = "") -> str:
+    fmt = hover_format(unit)
+    prefix = "Rp " if unit == "rupiah" else ""
+    suffix = {"percent": "%"}.get(unit, "")
+    return (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}: {prefix}%{{x:{fmt}}}{suffix}"
+            f"<br>{t('chart.source', lang)}: %{{customdata[2]}}{extra}<extra></extra>")
+
+
+def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang: str,
+                   targets: pd.DataFrame | None = None, missing: list[str] = (),
+                   value_name: str = "") -> go.Figure:
+    """Horizontal bars, one per regency (labelled with the year and period the value belongs to),
+    optional target markers, and an explicit 'not reported' for regencies without a value."""
+    rows = rows.sort_values("value", ascending=True).copy()
+    rows["label"] = [_entity_label(r, lang) for _, r in rows.iterrows()]
+    rows["src"] = [f"{r.source_file} l. {r.source_line}" + (" ◇" if r.method == "derived" else "") for r in rows.itertuples()]
+    fig = go.Figure()
+    fig.add_bar(
+        y=rows["label"], x=rows["value"], orientation="h", name=value_name or t("kind.actual", lang),
+        marker_color=[colours.get(r, "#888") for r in rows["regency"]],
+        marker_pattern_shape=["/" if m == "derived" else "" for m in rows["method"]],
+        text=[value_text(v, unit, lang, short=True) for v in rows["value"]], textposition="outside", cliponaxis=False,
+        customdata=list(zip(rows["label"], [value_name or t("kind.actual", lang)] * len(rows), rows["src"])),
+        hovertemplate=_hover(unit, lang), showlegend=False,
+    )
+    if targets is not None and len(targets):
+        tg = targets[targets["regency"].isin(rows["regency"])].copy()
+        label_of = dict(zip(rows["regency"], rows["label"]))
+        tg["label"] = tg["regency"].map(label_of)
+        tg["src"] = [f"{r.source_file} l. {r.source_line}" for r in tg.itertuples()]
+        fig.add_scatter(
+            y=tg["label"], x=tg["value"], mode="markers", name=t("kind.target", lang),
+            marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=TARGET_COLOUR)),
+            customdata=list(zip(tg["label"], [t("kind.target", lang)] * len(tg), tg["src"])),
+            hovertemplate=_hover(unit, lang),
+        )
+    for name in missing:
+        fig.add_bar(y=[f"{name} · {t('value.not_reported', lang)}"], x=[0], orientation="h", showlegend=False,
+                    marker_color="rgba(0,0,0,0)", hoverinfo="skip")
+    apply_layout(fig, lang, height=max(220, 70 + 48 * (len(rows) + len(missing))))
+    fig.update_xaxes(ticksuffix="%" if unit == "percent" else "", tickprefix="Rp " if unit == "rupiah" else "",
+                     rangemode="tozero", title_text="")
+    fig.update_yaxes(title_text="", automargin=True)
+    return fig
+
+
+def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang: str,
+                      targets: pd.DataFrame | None = None) -> go.Figure:
+    """Lines over years, one per regency; targets dotted; quarter values as open markers."""
+    fig = go.Figure()
+    for regency, grp in rows.sort_values("year").groupby("regency", sort=True):
+        src = [f"{r.source_file} l. {r.source_line}" for r in grp.itertuples()]
+        labels = [_entity_label(r, lang) for _, r in grp.iterrows()]
+        fig.add_scatter(
+            x=grp["year"], y=grp["value"], mode="lines+markers", name=regency,
+            line=dict(color=colours.get(regency), width=2.5),
+            marker=dict(size=9, symbol=["circle-open" if p != "annual" else "circle" for p in grp["period"]]),
+            customdata=list(zip(labels, [t("kind.actual", lang)] * len(grp), src)),
+            hovertemplate=_hover(unit, lang).replace("%{x:", "%{y:"),
+        )
+    if targets is not None and len(targets):
+        for regency, grp in targets.sort_values("year").groupby("regency", sort=True):
+            src = [f"{r.source_file} l. {r.source_line}" for r in grp.itertuples()]
+            labels = [_entity_label(r, lang) for _, r in grp.iterrows()]
+            fig.add_scatter(
+                x=grp["year"], y=grp["value"], mode="lines+markers", name=f"{regency} — {t('kind.target', lang)}",
+                line=dict(color=colours.get(regency), width=1.5, dash="dot"), marker=dict(symbol="diamond-open", size=8),
+                customdata=list(zip(labels, [t("kind.target", lang)] * len(grp), src)),
+                hovertemplate=_hover(unit, lang).replace("%{x:", "%{y:"),
+            )
+    apply_layout(fig, lang, height=420)
+    fig.update_xaxes(dtick=1, tickformat="d", title_text="")
+    fig.update_yaxes(ticksuffix="%" if unit == "percent" else "", rangemode="tozero", title_text="")
+    return fig
+
+
+def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours: dict[str, str], lang: str,
+                    unit: str = "persons") -> go.Figure:
+    """One panel per measure (e.g. job seekers, vacancies, placements), bars coloured by regency."""
+    fig = make_subplots(rows=1, cols=len(measures), subplot_titles=[label for _, label in measures],
+                        shared_yaxes=False, horizontal_spacing=0.08)
+    regencies = sorted(rows["regency"].unique())
+    for col, (measure, label) in enumerate(measures, start=1):
+        part = rows[rows["indicator"] == measure].set_index("regency")
+        for regency in regencies:
+            if regency not in part.index:
+                continue
+            r = part.loc[[regency]].iloc[0]
+            fig.add_bar(
+                x=[regency], y=[r["value"]], name=regency, legendgroup=regency, showlegend=col == 1,
+                marker_color=colours.get(regency), text=[value_text(r["value"], r["unit"], lang)], textposition="outside",
+                cliponaxis=False,
+                customdata=[[_entity_label(r.to_frame().T.assign(regency=regency).iloc[0], lang), label,
+                             f"{r['source_file']} l. {r['source_line']}"]],
+                hovertemplate=_hover(r["unit"], lang).replace("%{x:", "%{y:"),
+                row=1, col=col,
+            )
+    apply_layout(fig, lang, height=430)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def pagu_vs_realisasi(rows: pd.DataFrame, colours: dict[str, str], lang: str, label_col: str = "regency") -> go.Figure:
+    """Bullet bars: pagu as a wide pale bar, realisasi as a narrow solid bar inside it; absorption as text.
+    `rows` has columns label_col, regency, pagu, realisasi, absorption, year, period, src."""
+    rows = rows.sort_values("pagu", ascending=True)
+    labels = list(rows[label_col])
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=rows["pagu"], orientation="h", name=t("budget.pagu", lang), width=0.8,
+                marker=dict(color=[colours.get(r, "#888") for r in rows["regency"]], opacity=0.3),
+                customdata=list(zip(labels, [t("budget.pagu", lang)] * len(rows), rows["src_pagu"])),
+                hovertemplate=_hover("rupiah", lang))
+    fig.add_bar(y=labels, x=rows["realisasi"], orientation="h", name=t("budget.realisasi", lang), width=0.4,
+                marker=dict(color=[colours.get(r, "#888") for r in rows["regency"]]),
+                text=[value_text(a, "percent", lang) if pd.notna(a) else "" for a in rows["absorption"]],
+                textposition="outside", cliponaxis=False,
+                customdata=list(zip(labels, [t("budget.realisasi", lang)] * len(rows), rows["src_real"])),
+                hovertemplate=_hover("rupiah", lang))
+    apply_layout(fig, lang, height=max(260, 80 + 44 * len(rows)))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(tickprefix="Rp ", rangemode="tozero", title_text="")
+    fig.update_yaxes(automargin=True, title_text="")
+    return fig

@@ -1,0 +1,157 @@
+"""Page building blocks: the chart panel (chart / table / sources tabs, downloads, add to
+deck), badges, and the raw-text viewer that shows a cited line in its report."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import data
+from dashboard.comparability import footnote
+from dashboard.exports import ExportSpec, chart_image, csv_bytes, xlsx_bytes
+from dashboard.i18n import current, kind_label, period_label, t
+from dashboard.style import value_text
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+TABLE_COLUMNS = ["regency", "indicator", "scope", "year", "period", "kind", "value", "unit", "method", "status",
+                 "definition", "formula", "source_file", "source_line", "source_text"]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def badge(year, period: str, lang: str | None = None) -> str:
+    """Markdown badge: ':blue-badge[2023]' for a full year, orange for a quarter or semester."""
+    lang = lang or current()
+    if period == "annual":
+        return f":blue-badge[{int(year)}]"
+    return f":orange-badge[{int(year)} · {period_label(period, lang)}]"
+
+
+def status_badge(row) -> str:
+    marks = []
+    if row.get("method") == "derived":
+        marks.append(f":violet-badge[◇ {t('method.derived')}]")
+    if bool(row.get("has_conflict")):
+        marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")
+    return " ".join(marks)
+
+
+def readable(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Rows behind a chart, columns in the reader's language, values with units."""
+    lang = lang or current()
+    cols = [c for c in TABLE_COLUMNS if c in rows.columns]
+    out = rows[cols].copy()
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
+    if "period" in out:
+        out["period"] = out["period"].map(lambda p: period_label(p, lang))
+    if "value" in out and "unit" in out:
+        out.insert(out.columns.get_loc("value") + 1, "shown",
+                   [value_text(v, u, lang) for v, u in zip(rows["value"], rows["unit"])])
+    return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns})
+
+
+def export_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Machine-readable rows for CSV/XLSX: contract column names, raw numbers."""
+    return rows[[c for c in TABLE_COLUMNS if c in rows.columns]].reset_index(drop=True)
+
+
+def notes_box(notes: list[str]) -> None:
+    if notes:
+        st.warning("\n".join(f"- {n}" for n in notes), icon="⚖️")
+
+
+def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes: list[str] = (),
+                table: pd.DataFrame | None = None, help_text: str | None = None) -> None:
+    """One chart as a reader meets it: title, tabs (chart, table, sources), caption with the
+    source lines, comparability notes, downloads, and 'add to briefing deck'."""
+    lang = current()
+    st.subheader(title, help=help_text, anchor=key)
+    source_note = footnote(rows, lang)
+    spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes))
+    tab_chart, tab_table, tab_sources = st.tabs([t("tab.chart"), t("tab.table"), t("tab.sources")])
+    with tab_chart:
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"fig_{key}")
+        st.caption(source_note)
+        notes_box(list(notes))
+    with tab_table:
+        st.dataframe(readable(table if table is not None else rows, lang), hide_index=True, width="stretch")
+    with tab_sources:
+        sources(rows, key)
+    _downloads(key, spec, rows if table is None else table)
+
+
+def _downloads(key: str, spec: ExportSpec, rows: pd.DataFrame) -> None:
+    name = slug(spec.title)
+    about = [("title", spec.title), ("source", spec.footnote), *[("note", n) for n in spec.notes],
+             ("warehouse", str(data.DB_PATH.name)), ("generated_by", "disnaker-dashboard")]
+    c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
+    c1.download_button("PNG", lambda: chart_image(spec, "png"), f"{name}.png", "image/png", key=f"png_{key}",
+                       icon=":material/image:", on_click="ignore", help=t("download.png_help"))
+    c2.download_button("SVG", lambda: chart_image(spec, "svg"), f"{name}.svg", "image/svg+xml", key=f"svg_{key}",
+                       icon=":material/image:", on_click="ignore", help=t("download.svg_help"))
+    table = export_table(rows)
+    c3.download_button("CSV", lambda: csv_bytes(table), f"{name}.csv", "text/csv", key=f"csv_{key}",
+                       icon=":material/table:", on_click="ignore")
+    c4.download_button("XLSX", lambda: xlsx_bytes({"data": table}, about), f"{name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
+                       icon=":material/table:", on_click="ignore")
+    if c5.button(t("deck.add"), key=f"deck_{key}", icon=":material/slideshow:"):
+        deck = st.session_state.setdefault("deck", {})
+        deck[key] = spec
+        st.toast(t("deck.added", title=spec.title))
+
+
+def sources(rows: pd.DataFrame, key: str) -> None:
+    """The lines behind a chart, and the report text around whichever the reader picks."""
+    if rows.empty:
+        st.info(t("value.not_reported"))
+        return
+    lang = current()
+    cited = rows.dropna(subset=["source_line"]).drop_duplicates(["source_file", "source_line"]).reset_index(drop=True)
+    options = list(range(len(cited)))
+
+    def label(i: int) -> str:
+        r = cited.iloc[i]
+        return (f"{r['regency']} · {t('source.line_abbr')} {int(r['source_line'])} · "
+                f"{value_text(r['value'], r['unit'], lang)} ({kind_label(r['kind'], lang)}, {int(r['year'])})")
+
+    pick = st.selectbox(t("source.pick"), options, format_func=label, key=f"src_{key}")
+    if pick is not None:
+        r = cited.iloc[pick]
+        if r.get("method") == "derived" and isinstance(r.get("formula"), str):
+            st.info(f"◇ {t('method.derived')}: {r['formula']}")
+        line_viewer(r["source_file"], int(r["source_line"]))
+        st.page_link("dashboard/pages/quality.py", label=t("source.open_viewer"), icon=":material/open_in_new:",
+                     query_params={"file": r["source_file"], "line": str(int(r["source_line"]))})
+
+
+def line_viewer(source_file: str, line: int, radius: int = 6) -> None:
+    """Raw report text around `line` (1-based), the cited line highlighted. Text is escaped."""
+    try:
+        lines = data.raw_lines(source_file)
+    except (KeyError, FileNotFoundError):
+        st.error(t("source.file_missing", file=source_file))
+        return
+    lo, hi = max(1, line - radius), min(len(lines), line + radius)
+    body = []
+    for n in range(lo, hi + 1):
+        text = html.escape(lines[n - 1].replace("\t", "  ⇥  "))
+        style = "background:#fff3b0;font-weight:600;" if n == line else "color:#444;"
+        body.append(f'<div style="{style}white-space:pre-wrap;"><span style="color:#999;user-select:none;'
+                    f'display:inline-block;width:4.5em;">{n}</span>{text}</div>')
+    st.markdown(f"**{html.escape(source_file)}**, {t('source.line_abbr')} {line}")
+    st.html('<div style="font-family:DejaVu Sans Mono,monospace;font-size:0.82rem;border:1px solid #ddd;'
+            'border-radius:6px;padding:6px;max-height:26rem;overflow:auto;">' + "".join(body) + "</div>")
+
+
+def not_reported(regencies: list[str], present: set[str]) -> list[str]:
+    return [r for r in regencies if r not in present]

@@ -1,0 +1,91 @@
+"""Placement: job seekers → vacancies → placements per regency, and the placement rate as
+reported and as recomputed (placements ÷ registered job seekers), each with its definition."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.comparability import notes
+from dashboard.components import chart_panel, not_reported
+from dashboard.i18n import t
+from dashboard.style import apply_layout, value_text
+from dashboard.view import current_view, latest
+
+FUNNEL = ["job_seekers_registered", "vacancies_registered", "placements"]
+
+v = current_view()
+st.title(t("page.placement"))
+st.markdown(t("placement.intro"))
+
+# ---- funnel ---------------------------------------------------------------------------------
+counts = data.headline(FUNNEL, v.regencies)
+counts = counts[counts["unit"].isin(["persons", "count"])]
+shown = pd.concat([latest(counts[counts["indicator"] == ind], v.year) for ind in FUNNEL])
+absent = [ind for ind in FUNNEL if ind not in set(shown["indicator"])]
+fig = charts.small_multiples(shown, [(ind, v.short(ind)) for ind in FUNNEL], v.colours, v.lang)
+funnel_notes = notes(shown, v.reports_shown(), v.lang)
+if absent:
+    funnel_notes.insert(0, t("placement.absent_measures", measures=", ".join(v.title(i) for i in absent)))
+chart_panel("placement-funnel", t("placement.funnel_title"), fig, shown, funnel_notes)
+
+# ---- rate: reported vs recomputed --------------------------------------------------------------
+obs = data.observations(["placement_rate"], v.regencies)
+obs = obs[(obs["kind"] == "actual") & (obs["scope"] == "total")]
+stated = obs[(obs["method"] != "derived") & (obs["status"] != "conflict")]
+recomputed = obs[obs["method"] == "derived"]
+head = data.headline(["placement_rate"], v.regencies)
+pairs = []
+for regency in v.regencies:
+    s = latest(stated[stated["regency"] == regency], v.year)
+    r = latest(recomputed[recomputed["regency"] == regency], v.year)
+    year = max([int(x) for x in list(s["year"]) + list(r["year"])], default=None)
+    if year is None:
+        continue
+    s, r = s[s["year"] == year], r[r["year"] == year]
+    if not s.empty:
+        pairs.append(s.iloc[0].to_dict() | {"series": "reported"})
+    if not r.empty:
+        pairs.append(r.iloc[0].to_dict() | {"series": "recomputed"})
+rate = pd.DataFrame(pairs)
+missing = not_reported(v.regencies, set(rate["regency"]) if len(rate) else set())
+
+fig = go.Figure()
+if len(rate):
+    rate["has_conflict"] = [bool(head[(head["regency"] == x.regency) & (head["year"] == x.year) & (head["kind"] == "actual")
+                                      & (head["scope"] == "total")]["has_conflict"].any()) for x in rate.itertuples()]
+    for series, pattern in (("reported", ""), ("recomputed", "/")):
+        part = rate[rate["series"] == series]
+        fig.add_bar(
+            x=[f"{x.regency} · {int(x.year)}" + ("" if x.period == "annual" else f" {x.period}") for x in part.itertuples()],
+            y=part["value"], name=t(f"placement.{series}"),
+            marker=dict(color=[v.colours[x] for x in part["regency"]], pattern_shape=pattern,
+                        opacity=1 if series == "reported" else 0.75),
+            text=[value_text(x, "percent", v.lang) for x in part["value"]], textposition="outside", cliponaxis=False,
+            customdata=list(zip(part["definition"].fillna(""), part["source_file"], part["source_line"],
+                                part["formula"].fillna(""))),
+            hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata[0]}<br>%{customdata[3]}<br>"
+                          + t("chart.source") + ": %{customdata[1]} l. %{customdata[2]}<extra></extra>",
+        )
+apply_layout(fig, v.lang, height=420)
+fig.update_layout(barmode="group")
+fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+rate_notes = [t("placement.rate_note")] + (notes(rate, v.reports_shown(), v.lang, missing) if len(rate) else [])
+chart_panel("placement-rate", t("placement.rate_title"), fig, rate if len(rate) else obs.iloc[0:0], rate_notes)
+
+# ---- definitions ------------------------------------------------------------------------------
+st.subheader(t("placement.definitions_title"))
+defs = data.observations(["placement_rate"], v.regencies)
+defs = (defs.dropna(subset=["definition"]).groupby(["regency", "scope", "definition"], as_index=False)
+        .agg(years=("year", lambda s: ", ".join(str(int(y)) for y in sorted(set(s)))),
+             lines=("source_line", lambda s: ", ".join(str(int(x)) for x in sorted(set(s))[:10]))))
+st.dataframe(defs.rename(columns={"regency": t("col.regency"), "scope": t("col.scope"), "definition": t("col.definition"),
+                                  "years": t("col.year"), "lines": t("col.source_line")}),
+             hide_index=True, width="stretch")
+
+# ---- time series of the rate --------------------------------------------------------------------
+series = head[(head["kind"] == "actual") & (head["scope"] == "total")]
+if series["year"].nunique() > 1:
+    fig = charts.series_by_regency(series, v.colours, "percent", v.lang,
+                                   targets=head[(head["kind"] == "target") & (head["scope"] == "total")])
+    chart_panel("placement-series", t("placement.series_title"), fig, series, notes(series, v.reports_shown(), v.lang))

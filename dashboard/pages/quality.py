@@ -1,0 +1,81 @@
+"""Data quality & sources: every conflict and mismatch per report, a searchable table of all
+observations, and a viewer showing the raw report text around any cited line."""
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.components import line_viewer
+from dashboard.i18n import t
+from dashboard.view import current_view
+
+v = current_view()
+st.title(t("page.quality"))
+st.markdown(t("quality.intro"))
+
+# ---- reports --------------------------------------------------------------------------------
+st.subheader(t("quality.reports_title"))
+st.dataframe(v.reports_shown()[["regency", "province", "agency", "report_year", "period", "source_file", "original_name",
+                                "n_lines", "encoding", "n_observations", "n_conflicts", "n_warnings"]]
+             .rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
+
+# ---- conflicts and mismatches ------------------------------------------------------------------
+conf = data.conflicts(v.regencies)
+mism = data.mismatches(v.regencies)
+c1, c2 = st.columns(2)
+c1.metric(t("quality.n_conflicts"), len(conf))
+c2.metric(t("quality.n_mismatches"), len(mism))
+tab_c, tab_m, tab_w = st.tabs([t("quality.conflicts_tab"), t("quality.mismatches_tab"), t("quality.warnings_tab")])
+with tab_c:
+    st.caption(t("quality.conflicts_help"))
+    st.dataframe(conf.drop(columns=["source_file"]).rename(columns=lambda c: t(f"col.{c}")), hide_index=True,
+                 width="stretch")
+with tab_m:
+    st.caption(t("quality.mismatches_help"))
+    st.dataframe(mism[["regency", "indicator", "scope", "year", "period", "kind", "value", "source_line", "source_text"]]
+                 .rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
+with tab_w:
+    st.dataframe(data.warnings(v.regencies).rename(columns=lambda c: t(f"col.{c}")), hide_index=True,
+                 width="stretch")
+
+# ---- all observations, searchable ----------------------------------------------------------------
+st.subheader(t("quality.observations_title"))
+obs = data.all_observations()
+obs = obs[obs["regency"].isin(v.regencies)]
+f1, f2, f3 = st.columns([2, 1, 1])
+needle = f1.text_input(t("quality.search"), key="q_search", placeholder=t("quality.search_placeholder"))
+ind = f2.multiselect(t("col.indicator"), sorted(obs["indicator"].unique()), key="q_indicator")
+status = f3.multiselect(t("col.status"), ["ok", "conflict", "mismatch"], key="q_status")
+if needle:
+    mask = obs["source_text"].str.contains(needle, case=False, regex=False, na=False) | \
+        obs["scope"].str.contains(needle, case=False, regex=False, na=False) | \
+        obs["indicator"].str.contains(needle, case=False, regex=False, na=False)
+    obs = obs[mask]
+if ind:
+    obs = obs[obs["indicator"].isin(ind)]
+if status:
+    obs = obs[obs["status"].isin(status)]
+st.caption(t("quality.n_rows", n=len(obs)))
+event = st.dataframe(obs.drop(columns=["obs_id"]), hide_index=True, width="stretch", key="q_table",
+                     on_select="rerun", selection_mode="single-row")
+
+# ---- raw text viewer ----------------------------------------------------------------------------
+st.subheader(t("quality.viewer_title"))
+files = list(v.reports["source_file"])
+selected = event.selection.rows if event is not None else []
+if selected:
+    picked = obs.iloc[selected[0]]
+    st.session_state["viewer_file"], st.session_state["viewer_line"] = picked["source_file"], int(picked["source_line"])
+else:
+    qf, ql = st.query_params.get("file"), st.query_params.get("line")
+    if qf in files and "viewer_file" not in st.session_state:
+        st.session_state["viewer_file"] = qf
+        st.session_state["viewer_line"] = int(ql) if ql and ql.isdigit() else 1
+label = {f: f"{r} — {f}" for f, r in zip(v.reports["source_file"], v.reports["regency"])}
+v1, v2, v3 = st.columns([3, 1, 1])
+file = v1.selectbox(t("quality.viewer_file"), files, format_func=label.get, key="viewer_file")
+n_lines = int(v.reports.loc[v.reports["source_file"] == file, "n_lines"].iloc[0])
+if not 1 <= int(st.session_state.get("viewer_line", 1)) <= n_lines:
+    st.session_state["viewer_line"] = 1
+line = v2.number_input(t("col.source_line"), min_value=1, max_value=max(1, n_lines), step=1, key="viewer_line")
+radius = v3.slider(t("quality.viewer_radius"), 2, 40, 8, key="viewer_radius")
+line_viewer(file, int(line), radius=radius)

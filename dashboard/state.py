@@ -1,0 +1,95 @@
+"""Filters that live in the URL: a copied link reproduces the view.
+
+Query parameters: `lang` (id|en), `regency` (repeated), `year` (a year or absent = latest),
+`indicator` (page-specific). Values not in the warehouse are dropped, never trusted.
+The canonical value lives in session state (`f_<name>`), widgets are keyed `w_<name>` and
+copy their value back on change; every run writes the canonical values into the URL, so they
+survive page switches.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.i18n import LANG_NAMES, LANGS, t
+
+
+def _init(name: str, default, parse) -> None:
+    key = f"f_{name}"
+    if key not in st.session_state:
+        raw = st.query_params.get_all(name)
+        value = parse(raw)
+        st.session_state[key] = default if value is None else value
+
+
+def _copy(name: str) -> None:
+    st.session_state[f"f_{name}"] = st.session_state[f"w_{name}"]
+
+
+def _sync(name: str, value) -> None:
+    if value is None or value == []:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif isinstance(value, list):
+        if st.query_params.get_all(name) != [str(v) for v in value]:
+            st.query_params[name] = [str(v) for v in value]
+    elif st.query_params.get(name) != str(value):
+        st.query_params[name] = str(value)
+
+
+def language() -> str:
+    _init("lang", "id", lambda raw: raw[0] if raw and raw[0] in LANGS else None)
+    st.session_state["w_lang"] = st.session_state["f_lang"]
+    st.sidebar.segmented_control(
+        "Bahasa / Language", LANGS, format_func=LANG_NAMES.get, key="w_lang",
+        on_change=_copy, args=("lang",), selection_mode="single",
+    )
+    if st.session_state["f_lang"] not in LANGS:  # segmented control deselected: keep the language
+        st.session_state["f_lang"] = "id"
+    st.session_state["lang"] = st.session_state["f_lang"]
+    _sync("lang", None if st.session_state["lang"] == "id" else st.session_state["lang"])
+    return st.session_state["lang"]
+
+
+def regencies(all_regencies: list[str]) -> list[str]:
+    _init("regency", list(all_regencies), lambda raw: [r for r in raw if r in all_regencies] or None)
+    st.session_state["f_regency"] = [r for r in st.session_state["f_regency"] if r in all_regencies] or list(all_regencies)
+    st.session_state["w_regency"] = st.session_state["f_regency"]
+    st.sidebar.multiselect(t("filter.regencies"), all_regencies, key="w_regency", on_change=_copy, args=("regency",),
+                           help=t("filter.regencies_help"))
+    chosen = st.session_state["f_regency"]
+    _sync("regency", [] if set(chosen) == set(all_regencies) else chosen)
+    return chosen
+
+
+def year(years: list[int]) -> int | None:
+    """None means 'the latest year each report gives' (the default)."""
+    def parse(raw):
+        try:
+            return int(raw[0]) if raw and int(raw[0]) in years else None
+        except ValueError:
+            return None
+
+    _init("year", None, parse)
+    options = [None, *sorted(years, reverse=True)]
+    if st.session_state["f_year"] not in options:
+        st.session_state["f_year"] = None
+    st.session_state["w_year"] = st.session_state["f_year"]
+    st.sidebar.selectbox(t("filter.year"), options, key="w_year", on_change=_copy, args=("year",),
+                         format_func=lambda y: t("filter.year_latest") if y is None else str(y),
+                         help=t("filter.year_help"))
+    _sync("year", st.session_state["f_year"])
+    return st.session_state["f_year"]
+
+
+def choice(name: str, label: str, options: list[str], format_func=str, default: str | None = None,
+           container=None) -> str:
+    """A page-level single choice (e.g. the indicator shown), also kept in the URL."""
+    _init(name, default or options[0], lambda raw: raw[0] if raw and raw[0] in options else None)
+    if st.session_state[f"f_{name}"] not in options:
+        st.session_state[f"f_{name}"] = default or options[0]
+    st.session_state[f"w_{name}"] = st.session_state[f"f_{name}"]
+    (container or st).radio(label, options, key=f"w_{name}", format_func=format_func, horizontal=True,
+                            on_change=_copy, args=(name,))
+    _sync(name, st.session_state[f"f_{name}"])
+    return st.session_state[f"f_{name}"]
