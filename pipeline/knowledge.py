@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -21,15 +21,25 @@ def _load(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
+_TAG_RE = re.compile(r"<[^>]+>")
+_PERSENTASE_RE = re.compile(r"\b(presentase|prosentase|pesentase|persentasi)\b")
+_PRODUKTIVITAS_RE = re.compile(r"\bproduktifitas\b")
+_MARKUP_RE = re.compile(r"[*_`#]+")
+_SPACE_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 15)  # bounded: the same lines and labels are normalised by several passes
 def normalise(text: str) -> str:
     """Lower-case, fold spelling variants and collapse white space (for pattern matching)."""
     t = text.lower()
-    t = re.sub(r"<[^>]+>", " ", t)
+    if "<" in t:
+        t = _TAG_RE.sub(" ", t)
     t = t.replace("\u00a0", " ").replace("’", "'")
-    t = re.sub(r"\b(presentase|prosentase|pesentase|persentasi)\b", "persentase", t)
-    t = re.sub(r"\bproduktifitas\b", "produktivitas", t)
-    t = re.sub(r"[*_`#]+", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
+    if "pre" in t or "pro" in t or "pes" in t or "persentasi" in t:
+        t = _PERSENTASE_RE.sub("persentase", t)
+        t = _PRODUKTIVITAS_RE.sub("produktivitas", t)
+    t = _MARKUP_RE.sub(" ", t)
+    return _SPACE_RE.sub(" ", t).strip()
 
 
 @dataclass(frozen=True)
