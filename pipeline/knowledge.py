@@ -21,6 +21,26 @@ def _load(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
+_DOCUMENT_CACHES: list = []
+
+
+def per_document(maxsize: int = 1 << 14):
+    """Memoise a pure function of strings for the report being processed. The same lines,
+    labels and cells are normalised, classified and parsed by several passes; the caches are
+    emptied for every new report (`clear_document_caches`), so memory stays bounded and one
+    report's speed never depends on another."""
+    def wrap(fn):
+        cached = lru_cache(maxsize=maxsize)(fn)
+        _DOCUMENT_CACHES.append(cached)
+        return cached
+    return wrap
+
+
+def clear_document_caches() -> None:
+    for c in _DOCUMENT_CACHES:
+        c.cache_clear()
+
+
 _TAG_RE = re.compile(r"<[^>]+>")
 _PERSENTASE_RE = re.compile(r"\b(presentase|prosentase|pesentase|persentasi)\b")
 _PRODUKTIVITAS_RE = re.compile(r"\bproduktifitas\b")
@@ -28,7 +48,7 @@ _MARKUP_RE = re.compile(r"[*_`#]+")
 _SPACE_RE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 15)  # bounded: the same lines and labels are normalised by several passes
+@per_document(1 << 15)
 def normalise(text: str) -> str:
     """Lower-case, fold spelling variants and collapse white space (for pattern matching)."""
     t = text.lower()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.knowledge import clear_document_caches
 from pipeline.observations.extract import extract
 from pipeline.parsed.headers import columns
 from pipeline.parsed.segment import segment
@@ -46,6 +47,7 @@ class ReportResult:
 
 
 def process_report(raw: RawReport, original_name: str, overrides: dict | None = None) -> ReportResult:
+    clear_document_caches()
     ident: Identity = identify(raw.lines, overrides)
     doc = segment(raw.lines)
     ext = extract(doc, ident.report_year, ident.period, ident.regency)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.knowledge import Indicator, compiled, indicators, normalise, pattern, vocabulary
+from pipeline.knowledge import Indicator, compiled, indicators, normalise, pattern, per_document, vocabulary
 
 # units as the warehouse stores them (packages are a count)
 WAREHOUSE_UNIT = {"packages": "count"}
@@ -24,6 +24,7 @@ class Match:
     definition: str | None = None
 
 
+@per_document()
 def unit_of(text: str) -> str | None:
     """Unit named by the words right after a number (or in a 'Satuan' cell)."""
     t = normalise(text).lstrip("( ")
@@ -54,6 +55,7 @@ def _fits(ind: Indicator, unit: str | None) -> bool:
     return unit in ind.units
 
 
+@per_document()
 def classify(label: str, unit: str | None = None) -> Match | None:
     """Canonical indicator for a label; `unit` is the unit of the value being classified."""
     norm = normalise(label)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.knowledge import per_document
 from pipeline.numbers import NumberError, parse_number
 from pipeline.observations.classify import not_stated, unit_of
 
@@ -12,7 +13,7 @@ CELL_NUMBER = re.compile(r"(?:(rp\.?|idr)\s*)?([-−]?\d[\d.,]*\d|\d)\s*(%?)", r
 PAREN_PCT = re.compile(r"\(\s*(\d[\d.,]*)\s*%\s*\)")
 
 
-@dataclass
+@dataclass(frozen=True)  # read_value results are memoised per report: never mutate one
 class Value:
     value: float
     decimals: int
@@ -22,6 +23,7 @@ class Value:
     paren_pct: float | None = None  # "23 Kasus Diselesaikan (115%)" -> 115
 
 
+@per_document(1 << 15)
 def read_value(text: str, unit_hint: str | None = None) -> Value | None:
     """The first number in `text` with its unit. `unit_hint` is the unit the context implies."""
     t = text.strip()
@@ -60,6 +62,7 @@ def read_value(text: str, unit_hint: str | None = None) -> Value | None:
 ENUMERATED = re.compile(r"^\s*\d{1,2}[.)]\s+[A-Za-z]")
 
 
+@per_document(1 << 15)
 def is_number_cell(text: str) -> bool:
     """A cell that holds a value ("426 Orang", "75,42%", "Rp. 912.283.357"), not a label that
     merely contains a number ("1. Jumlah tenaga kerja ...", "Misi 3")."""

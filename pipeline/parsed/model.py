@@ -5,17 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.knowledge import per_document
+
 TAG_RE = re.compile(r"<[^>]+>")
 MD_EMPH_RE = re.compile(r"(\*\*|__|\*|_(?=\w)|(?<=\w)_)")
+BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
+SPACE_RE = re.compile(r"\s+")
 
 
+@per_document(1 << 15)
 def clean_cell(text: str) -> str:
     """Cell text without HTML tags, markdown emphasis or stray white space."""
     t = TAG_RE.sub(" ", text)
     t = t.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     t = t.replace("**", "")
-    t = re.sub(r"\[bookmark: [^\]]*\]", "", t)
-    return re.sub(r"\s+", " ", t).strip()
+    if "[bookmark" in t:
+        t = BOOKMARK_RE.sub("", t)
+    return SPACE_RE.sub(" ", t).strip()
 
 
 @dataclass
