@@ -36,7 +36,8 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
     fig.add_bar(
         y=rows["label"], x=rows["value"], orientation="h", name=value_name or t("kind.actual", lang),
         marker_color=[colours.get(r, "#888") for r in rows["regency"]],
-        marker_pattern_shape=["/" if m == "derived" else "" for m in rows["method"]],
+        marker_pattern=dict(shape=["/" if m == "derived" else "" for m in rows["method"]], fillmode="overlay",
+                            fgcolor="rgba(255,255,255,0.85)"),
         text=[value_text(v, unit, lang, short=True) for v in rows["value"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(rows["label"], [value_name or t("kind.actual", lang)] * len(rows), rows["src"])),
         hovertemplate=_hover(unit, lang), showlegend=False,
@@ -56,8 +57,9 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
         fig.add_bar(y=[f"{name} · {t('value.not_reported', lang)}"], x=[0], orientation="h", showlegend=False,
                     marker_color="rgba(0,0,0,0)", hoverinfo="skip")
     apply_layout(fig, lang, height=max(220, 70 + 48 * (len(rows) + len(missing))))
+    top = max([*rows["value"].dropna(), *(targets["value"].dropna() if targets is not None and len(targets) else [])], default=1)
     fig.update_xaxes(ticksuffix="%" if unit == "percent" else "", tickprefix="Rp " if unit == "rupiah" else "",
-                     rangemode="tozero", title_text="")
+                     range=[0, (top or 1) * 1.22], title_text="")  # room for the value labels
     fig.update_yaxes(title_text="", automargin=True)
     return fig
 
@@ -98,14 +100,22 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
     fig = make_subplots(rows=1, cols=len(measures), subplot_titles=[label for _, label in measures],
                         shared_yaxes=False, horizontal_spacing=0.08)
     regencies = sorted(rows["regency"].unique())
+    in_legend: set[str] = set()
     for col, (measure, label) in enumerate(measures, start=1):
         part = rows[rows["indicator"] == measure].set_index("regency")
+        if part.empty:
+            fig.add_annotation(text=t("value.not_reported", lang), showarrow=False, font=dict(color="#777", size=14),
+                               xref="x domain", yref="y domain", x=0.5, y=0.5, row=1, col=col)
+            fig.update_xaxes(visible=False, row=1, col=col)
+            fig.update_yaxes(visible=False, row=1, col=col)
         for regency in regencies:
             if regency not in part.index:
                 continue
             r = part.loc[[regency]].iloc[0]
+            first = regency not in in_legend
+            in_legend.add(regency)
             fig.add_bar(
-                x=[regency], y=[r["value"]], name=regency, legendgroup=regency, showlegend=col == 1,
+                x=[regency], y=[r["value"]], name=regency, legendgroup=regency, showlegend=first,
                 marker_color=colours.get(regency), text=[value_text(r["value"], r["unit"], lang)], textposition="outside",
                 cliponaxis=False,
                 customdata=[[_entity_label(r.to_frame().T.assign(regency=regency).iloc[0], lang), label,
@@ -113,7 +123,9 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
                 hovertemplate=_hover(r["unit"], lang).replace("%{x:", "%{y:"),
                 row=1, col=col,
             )
-    apply_layout(fig, lang, height=430)
+    apply_layout(fig, lang, height=450)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, xanchor="left", x=0),
+                      margin=dict(t=50))
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(rangemode="tozero")
     return fig
@@ -121,22 +133,61 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
 
 def pagu_vs_realisasi(rows: pd.DataFrame, colours: dict[str, str], lang: str, label_col: str = "regency") -> go.Figure:
     """Bullet bars: pagu as a wide pale bar, realisasi as a narrow solid bar inside it; absorption as text.
-    `rows` has columns label_col, regency, pagu, realisasi, absorption, year, period, src."""
+    `rows` has columns label_col, regency, pagu, realisasi, absorption, src_pagu, src_real. The axis is in
+    billions of rupiah (miliar); hover shows the full amount."""
     rows = rows.sort_values("pagu", ascending=True)
     labels = list(rows[label_col])
+    unit = t("budget.billion", lang)
+    hover = ("<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[3]}<br>" + t("chart.source", lang)
+             + ": %{customdata[2]}<extra></extra>")
     fig = go.Figure()
-    fig.add_bar(y=labels, x=rows["pagu"], orientation="h", name=t("budget.pagu", lang), width=0.8,
-                marker=dict(color=[colours.get(r, "#888") for r in rows["regency"]], opacity=0.3),
-                customdata=list(zip(labels, [t("budget.pagu", lang)] * len(rows), rows["src_pagu"])),
-                hovertemplate=_hover("rupiah", lang))
-    fig.add_bar(y=labels, x=rows["realisasi"], orientation="h", name=t("budget.realisasi", lang), width=0.4,
-                marker=dict(color=[colours.get(r, "#888") for r in rows["regency"]]),
+    fig.add_bar(y=labels, x=rows["pagu"] / 1e9, orientation="h", name=t("budget.pagu", lang), width=0.8,
+                marker=dict(color=[colours.get(r, "#888") for r in rows["regency"]], opacity=0.3), showlegend=False,
+                customdata=list(zip(labels, [t("budget.pagu", lang)] * len(rows), rows["src_pagu"],
+                                    [value_text(x, "rupiah", lang) for x in rows["pagu"]])),
+                hovertemplate=hover)
+    fig.add_bar(y=labels, x=rows["realisasi"] / 1e9, orientation="h", name=t("budget.realisasi", lang), width=0.4,
+                marker=dict(color=[colours.get(r, "#888") for r in rows["regency"]]), showlegend=False,
                 text=[value_text(a, "percent", lang) if pd.notna(a) else "" for a in rows["absorption"]],
                 textposition="outside", cliponaxis=False,
-                customdata=list(zip(labels, [t("budget.realisasi", lang)] * len(rows), rows["src_real"])),
-                hovertemplate=_hover("rupiah", lang))
-    apply_layout(fig, lang, height=max(260, 80 + 44 * len(rows)))
+                customdata=list(zip(labels, [t("budget.realisasi", lang)] * len(rows), rows["src_real"],
+                                    [value_text(x, "rupiah", lang) for x in rows["realisasi"]])),
+                hovertemplate=hover)
+    # legend keys in neutral grey: the colours belong to regencies
+    fig.add_bar(y=[None], x=[None], name=t("budget.pagu", lang), marker=dict(color="#999", opacity=0.3))
+    fig.add_bar(y=[None], x=[None], name=t("budget.realisasi", lang), marker=dict(color="#666"))
+    apply_layout(fig, lang, height=max(260, 90 + 44 * len(rows)))
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(tickprefix="Rp ", rangemode="tozero", title_text="")
+    fig.update_xaxes(title_text=unit, range=[0, max(rows["pagu"].max(), rows["realisasi"].max()) / 1e9 * 1.15])
     fig.update_yaxes(automargin=True, title_text="")
+    return fig
+
+
+def context_dots(ctx: pd.DataFrame, own: pd.DataFrame, colours: dict[str, str], lang: str,
+                 level_label) -> go.Figure:
+    """Dot plot of the figures each report quotes for other areas (grey), one panel per reporting
+    regency, with the regency's own value in its colour. Two dots on one row = the report quotes
+    two different figures for that area."""
+    reporters = sorted(ctx["reported_by"].unique())
+    sizes = [ctx[ctx["reported_by"] == r]["geography"].nunique() + 1 for r in reporters]
+    fig = make_subplots(rows=len(reporters), cols=1, shared_xaxes=True, row_heights=sizes, vertical_spacing=0.06,
+                        subplot_titles=[f"{t('tpt.quoted_by', lang)} {r}" for r in reporters])
+    for i, reporter in enumerate(reporters, start=1):
+        part = ctx[ctx["reported_by"] == reporter].sort_values("value")
+        labels = [f"{g} ({level_label(lvl)})" for g, lvl in zip(part["geography"], part["geography_level"])]
+        fig.add_scatter(x=part["value"], y=labels, mode="markers", name=t("tpt.quoted", lang), legendgroup="ctx",
+                        showlegend=i == 1, marker=dict(color="#8C8C8C", size=10),
+                        customdata=list(zip(part["source_file"], part["source_line"])),
+                        hovertemplate="%{y}: %{x:.2f}%<br>" + t("chart.source", lang)
+                                      + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", row=i, col=1)
+        mine = own[own["regency"] == reporter]
+        for r in mine.itertuples():
+            fig.add_scatter(x=[r.value], y=[f"{reporter} ({t('tpt.own_value', lang)})"], mode="markers", name=reporter,
+                            marker=dict(color=colours.get(reporter), size=14, symbol="diamond"),
+                            customdata=[[r.source_file, r.source_line]],
+                            hovertemplate="%{y}: %{x:.2f}%<br>" + t("chart.source", lang)
+                                          + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", row=i, col=1)
+    apply_layout(fig, lang, height=120 + 24 * sum(sizes))
+    fig.update_yaxes(automargin=True, categoryorder="array")
+    fig.update_xaxes(ticksuffix="%", rangemode="tozero", showgrid=True)
     return fig

@@ -93,18 +93,21 @@ def _downloads(key: str, spec: ExportSpec, rows: pd.DataFrame) -> None:
     name = slug(spec.title)
     about = [("title", spec.title), ("source", spec.footnote), *[("note", n) for n in spec.notes],
              ("warehouse", str(data.DB_PATH.name)), ("generated_by", "disnaker-dashboard")]
-    c1, c2, c3, c4, c5 = st.columns([1, 1, 1, 1, 2])
-    c1.download_button("PNG", lambda: chart_image(spec, "png"), f"{name}.png", "image/png", key=f"png_{key}",
-                       icon=":material/image:", on_click="ignore", help=t("download.png_help"))
-    c2.download_button("SVG", lambda: chart_image(spec, "svg"), f"{name}.svg", "image/svg+xml", key=f"svg_{key}",
-                       icon=":material/image:", on_click="ignore", help=t("download.svg_help"))
-    table = export_table(rows)
-    c3.download_button("CSV", lambda: csv_bytes(table), f"{name}.csv", "text/csv", key=f"csv_{key}",
-                       icon=":material/table:", on_click="ignore")
-    c4.download_button("XLSX", lambda: xlsx_bytes({"data": table}, about), f"{name}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
-                       icon=":material/table:", on_click="ignore")
-    if c5.button(t("deck.add"), key=f"deck_{key}", icon=":material/slideshow:"):
+    c1, c2 = st.columns([1, 2])
+    with c1.popover(t("download.title"), icon=":material/download:", width="stretch"):
+        st.download_button(t("download.png"), lambda: chart_image(spec, "png"), f"{name}.png", "image/png",
+                           key=f"png_{key}", icon=":material/image:", on_click="ignore", help=t("download.png_help"),
+                           width="stretch")
+        st.download_button(t("download.svg"), lambda: chart_image(spec, "svg"), f"{name}.svg", "image/svg+xml",
+                           key=f"svg_{key}", icon=":material/image:", on_click="ignore", help=t("download.svg_help"),
+                           width="stretch")
+        table = export_table(rows)
+        st.download_button(t("download.csv"), lambda: csv_bytes(table), f"{name}.csv", "text/csv", key=f"csv_{key}",
+                           icon=":material/table:", on_click="ignore", width="stretch")
+        st.download_button(t("download.xlsx"), lambda: xlsx_bytes({"data": table}, about), f"{name}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
+                           icon=":material/table:", on_click="ignore", width="stretch")
+    if c2.button(t("deck.add"), key=f"deck_{key}", icon=":material/slideshow:"):
         deck = st.session_state.setdefault("deck", {})
         deck[key] = spec
         st.toast(t("deck.added", title=spec.title))

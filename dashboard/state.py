@@ -71,15 +71,23 @@ def year(years: list[int]) -> int | None:
             return None
 
     _init("year", None, parse)
-    options = [None, *sorted(years, reverse=True)]
-    if st.session_state["f_year"] not in options:
+    options = [LATEST, *sorted(years, reverse=True)]  # a selectbox cannot show None as a choice
+    if st.session_state["f_year"] not in years:
         st.session_state["f_year"] = None
-    st.session_state["w_year"] = st.session_state["f_year"]
-    st.sidebar.selectbox(t("filter.year"), options, key="w_year", on_change=_copy, args=("year",),
-                         format_func=lambda y: t("filter.year_latest") if y is None else str(y),
+    st.session_state["w_year"] = st.session_state["f_year"] or LATEST
+    st.sidebar.selectbox(t("filter.year"), options, key="w_year", on_change=_copy_year,
+                         format_func=lambda y: t("filter.year_latest") if y == LATEST else str(y),
                          help=t("filter.year_help"))
     _sync("year", st.session_state["f_year"])
     return st.session_state["f_year"]
+
+
+LATEST = "latest"
+
+
+def _copy_year() -> None:
+    value = st.session_state["w_year"]
+    st.session_state["f_year"] = None if value == LATEST else value
 
 
 def choice(name: str, label: str, options: list[str], format_func=str, default: str | None = None,

@@ -37,14 +37,15 @@ chart_panel("budget-absorption", t("budget.absorption_title"), fig, absorption,
 def pair_rows(frame: pd.DataFrame, label_col: str) -> pd.DataFrame:
     out = []
     for key, grp in frame.groupby(["regency", "scope", "year", "period"] if label_col == "scope" else ["regency"]):
-        pagu = latest(grp[grp["indicator"] == "budget_allocated"], v.year if label_col == "regency" else None)
+        # the latest year (or the chosen one) that has both a pagu and a realisasi
+        real_years = set(grp.loc[(grp["indicator"] == "budget_realized") & (grp["kind"] == "actual"), "year"])
+        pagu_rows = grp[(grp["indicator"] == "budget_allocated") & grp["year"].isin(real_years)]
+        pagu = latest(pagu_rows, v.year if label_col == "regency" else None)
         if pagu.empty:
             continue
         p = pagu.iloc[0]
         real = grp[(grp["indicator"] == "budget_realized") & (grp["year"] == p["year"]) & (grp["kind"] == "actual")]
         ab = grp[(grp["indicator"] == "budget_absorption") & (grp["year"] == p["year"]) & (grp["kind"] == "actual")]
-        if real.empty:
-            continue
         r = real.sort_values("period").iloc[-1]
         out.append({"regency": p["regency"], "scope": p["scope"], "year": int(r["year"]), "period": r["period"],
                     "pagu": p["value"], "realisasi": r["value"],
@@ -80,13 +81,14 @@ else:
     if len(ab):
         fig = go.Figure(go.Bar(
             y=[s[:70] for s in ab["scope"]], x=ab["value"], orientation="h", marker_color=v.colours[regency],
-            marker_pattern_shape=["/" if m == "derived" else "" for m in ab["method"]],
+            marker_pattern=dict(shape=["/" if m == "derived" else "" for m in ab["method"]], fillmode="overlay",
+                                fgcolor="rgba(255,255,255,0.85)"),
             text=[value_text(x, "percent", v.lang) for x in ab["value"]], textposition="outside", cliponaxis=False,
             customdata=list(zip(ab["source_file"], ab["source_line"], ab["formula"].fillna(""))),
             hovertemplate="%{y}: %{x:.2f}%<br>%{customdata[2]}<br>" + t("chart.source")
                           + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", showlegend=False))
         apply_layout(fig, v.lang, height=max(260, 70 + 40 * len(ab)))
-        fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+        fig.update_xaxes(ticksuffix="%", range=[0, max(ab["value"].max(), 100) * 1.15])
         fig.update_yaxes(automargin=True)
         chart_panel(f"budget-programmes-{regency}", t("budget.programme_title", regency=regency, year=year), fig, ab,
                     notes(ab, v.reports_shown(), v.lang))

@@ -59,8 +59,8 @@ if len(rate):
         fig.add_bar(
             x=[f"{x.regency} · {int(x.year)}" + ("" if x.period == "annual" else f" {x.period}") for x in part.itertuples()],
             y=part["value"], name=t(f"placement.{series}"),
-            marker=dict(color=[v.colours[x] for x in part["regency"]], pattern_shape=pattern,
-                        opacity=1 if series == "reported" else 0.75),
+            marker=dict(color=[v.colours[x] for x in part["regency"]], opacity=1 if series == "reported" else 0.75,
+                        pattern=dict(shape=pattern, fillmode="overlay", fgcolor="rgba(255,255,255,0.85)")),
             text=[value_text(x, "percent", v.lang) for x in part["value"]], textposition="outside", cliponaxis=False,
             customdata=list(zip(part["definition"].fillna(""), part["source_file"], part["source_line"],
                                 part["formula"].fillna(""))),

@@ -2,14 +2,12 @@
 gives, and the provincial / national / peer figures reports quote — as context only."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import t
-from dashboard.style import CONTEXT_GREY, apply_layout
 from dashboard.view import current_view, latest, matching
 
 v = current_view()
@@ -44,25 +42,8 @@ else:
     years = sorted(ctx["year"].unique())
     ctx_year = st.selectbox(t("filter.year"), years, index=len(years) - 1, key="tpt_ctx_year") if len(years) > 1 else years[0]
     part = ctx[ctx["year"] == ctx_year].drop_duplicates(["reported_by", "geography", "value"])
-    fig = go.Figure()
-    for reporter, grp in part.groupby("reported_by"):
-        grp = grp.sort_values("value")
-        own = actual[(actual["regency"] == reporter) & (actual["year"] == ctx_year)]
-        labels = [f"{g} ({t('tpt.level.' + lvl)})" for g, lvl in zip(grp["geography"], grp["geography_level"])]
-        fig.add_bar(y=labels, x=grp["value"], orientation="h", name=f"{t('tpt.quoted_by')} {reporter}",
-                    marker_color=CONTEXT_GREY, text=[f"{x:.2f}%" for x in grp["value"]], textposition="outside",
-                    cliponaxis=False,
-                    customdata=list(zip(grp["source_file"], grp["source_line"])),
-                    hovertemplate="%{y}: %{x:.2f}%<br>" + t("chart.source") + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>")
-        for r in own.itertuples():
-            fig.add_bar(y=[f"{reporter} ({t('tpt.own_value')})"], x=[r.value], orientation="h", name=reporter,
-                        marker_color=v.colours[reporter], text=[f"{r.value:.2f}%"], textposition="outside",
-                        cliponaxis=False,
-                        customdata=[[r.source_file, r.source_line]],
-                        hovertemplate="%{y}: %{x:.2f}%<br>" + t("chart.source") + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>")
-    apply_layout(fig, v.lang, height=max(300, 60 + 26 * (len(part) + len(v.regencies))))
-    fig.update_layout(barmode="group", yaxis=dict(categoryorder="total ascending"))
-    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+    own = actual[actual["year"] == ctx_year]
+    fig = charts.context_dots(part, own, v.colours, v.lang, lambda lvl: t(f"tpt.level.{lvl}"))
     ctx_rows = part.rename(columns={"reported_by": "regency"}).assign(kind="actual", method="narrative", status="ok")
     chart_panel("tpt-context", t("tpt.context_chart_title", year=ctx_year), fig, ctx_rows,
                 [t("tpt.context_warning")])
