@@ -134,3 +134,13 @@ def test_unchanged_rebuild_is_skipped_and_cache_is_reused(tmp_path):
     assert not first.up_to_date and again.up_to_date
     forced = run(RAW, db, force=True, export=False)
     assert forced.cached == 5  # per-report results are reused by content hash
+
+
+def test_capaian_column_is_a_percentage_even_beside_counts(con):
+    # Bungo 002_62e370906eecf592.txt line 786: "| Jumlah Dokumen Perencanaan Perangkat Daerah | 2 Dokumen |
+    # 1 Dokumen | 91.50 |" — the capaian 91.50 is 91.5 %, not 91,500 documents.
+    row = con.execute("SELECT achievement_value FROM indicator_rows WHERE source_file = '002_62e370906eecf592.txt' "
+                      "AND source_line = 786").fetchone()
+    assert row is not None and row[0] == 91.5
+    worst = con.execute("SELECT max(achievement_value) FROM indicator_rows").fetchone()[0]
+    assert worst < 1000, "a capaian above 1000 % is a misread number"

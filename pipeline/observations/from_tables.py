@@ -129,7 +129,10 @@ def _performance_rows(table: Table, cols: list[Column], rows: list[Aligned], tab
         extra_values: list[tuple[str, Value, Column, int]] = []
         for c in perf:
             cell = ar.cells[c.index]
-            values = read_values(cell.text, hint)
+            # a capaian column is a percentage whatever the row counts ("91.50" beside "2 Dokumen" is 91.5 %),
+            # except in "Target | Capaian" tables where capaian holds the realised value
+            pct_column = KIND_OF_ROLE[c.role] == "achievement" and (has_actual or not has_target)
+            values = read_values(cell.text, "percent" if pct_column else hint)
             if not values:
                 continue
             v = values[0]
