@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.i18n import period_label, t
+from dashboard.i18n import definition_label, period_label, t
 
 
 def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[str] = ()) -> list[str]:
@@ -40,7 +40,7 @@ def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[st
     if "definition" in rows and rows["definition"].notna().any():
         defs = (rows.dropna(subset=["definition"])
                 .assign(definition=lambda d: d["definition"].str.replace(r"\s*\(recomputed\)$", "", regex=True))
-                .groupby("regency")["definition"].agg(lambda s: " / ".join(sorted(set(s)))))
+                .groupby("regency")["definition"].agg(lambda s: " / ".join(sorted({definition_label(x, lang) for x in s}))))
         if defs.nunique() > 1:
             listing = "; ".join(f"{reg}: {d}" for reg, d in defs.items())
             out.append(t("note.definitions", lang, listing=listing))

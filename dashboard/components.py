@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.comparability import footnote
 from dashboard.exports import ExportSpec, chart_image, csv_bytes, xlsx_bytes
-from dashboard.i18n import current, kind_label, period_label, t
+from dashboard.i18n import current, definition_label, kind_label, period_label, t
 from dashboard.style import value_text
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -53,6 +53,8 @@ def readable(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
     if "period" in out:
         out["period"] = out["period"].map(lambda p: period_label(p, lang))
+    if "definition" in out:
+        out["definition"] = out["definition"].map(lambda d: definition_label(d, lang))
     if "value" in out and "unit" in out:
         out.insert(out.columns.get_loc("value") + 1, "shown",
                    [value_text(v, u, lang) for v, u in zip(rows["value"], rows["unit"])])
@@ -124,7 +126,7 @@ def sources(rows: pd.DataFrame, key: str) -> None:
 
     def label(i: int) -> str:
         r = cited.iloc[i]
-        return (f"{r['regency']} · {t('source.line_abbr')} {int(r['source_line'])} · "
+        return (f"{r['regency']} · {t('source.line_abbr', lang)} {int(r['source_line'])} · "
                 f"{value_text(r['value'], r['unit'], lang)} ({kind_label(r['kind'], lang)}, {int(r['year'])})")
 
     pick = st.selectbox(t("source.pick"), options, format_func=label, key=f"src_{key}")

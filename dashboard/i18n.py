@@ -48,3 +48,21 @@ def period_label(period: str, lang: str | None = None) -> str:
 
 def kind_label(kind: str, lang: str | None = None) -> str:
     return t(f"kind.{kind}", lang)
+
+
+def definition_label(text: str | None, lang: str | None = None) -> str:
+    """A placement-rate (or certification) definition in the reader's language. The warehouse stores
+    the English text; the Indonesian one sits beside it in pipeline/domain/indicators.yaml."""
+    if not isinstance(text, str) or not text:
+        return ""
+    lang = lang or current()
+    recomputed = text.endswith(" (recomputed)")
+    base = text.removesuffix(" (recomputed)")
+    if lang == "id":
+        from pipeline.knowledge import indicators
+
+        for ind in indicators().values():
+            for d in ind.definitions:
+                if d.en == base:
+                    base = d.id_text
+    return base + (f" ({t('method.derived', lang)})" if recomputed else "")

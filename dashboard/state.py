@@ -72,11 +72,12 @@ def year(years: list[int]) -> int | None:
 
     _init("year", None, parse)
     options = [LATEST, *sorted(years, reverse=True)]  # a selectbox cannot show None as a choice
+    latest_label = t("filter.year_latest")  # resolved now: format_func may run outside this session
     if st.session_state["f_year"] not in years:
         st.session_state["f_year"] = None
     st.session_state["w_year"] = st.session_state["f_year"] or LATEST
     st.sidebar.selectbox(t("filter.year"), options, key="w_year", on_change=_copy_year,
-                         format_func=lambda y: t("filter.year_latest") if y == LATEST else str(y),
+                         format_func=lambda y: latest_label if y == LATEST else str(y),
                          help=t("filter.year_help"))
     _sync("year", st.session_state["f_year"])
     return st.session_state["f_year"]

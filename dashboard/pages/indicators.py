@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import chart_panel
-from dashboard.i18n import t
+from dashboard.i18n import period_label, t
 from dashboard.style import apply_layout
 from dashboard.view import current_view
 
@@ -30,6 +30,7 @@ for tab, regency in zip(st.tabs(present), present):
         years = sorted({int(y) for y in part["year"].dropna()}, reverse=True)
         if v.year in years:
             part = part[part["year"] == v.year]
+        part = part.assign(period=part["period"].map(lambda p: period_label(p, v.lang) if isinstance(p, str) else p))
         table = part[["indicator_text", "canonical_indicator", "unit_text", "year", "period", "target_text", "actual_text",
                       "achievement_text", "category", "source_line"]].rename(columns=lambda c: t(f"col.{c}"))
         st.dataframe(table, hide_index=True, width="stretch",

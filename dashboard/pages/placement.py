@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
-from dashboard.i18n import t
+from dashboard.i18n import definition_label, t
 from dashboard.style import apply_layout, value_text
 from dashboard.view import current_view, latest
 
@@ -62,7 +62,7 @@ if len(rate):
             marker=dict(color=[v.colours[x] for x in part["regency"]], opacity=1 if series == "reported" else 0.75,
                         pattern=dict(shape=pattern, fillmode="overlay", fgcolor="rgba(255,255,255,0.85)")),
             text=[value_text(x, "percent", v.lang) for x in part["value"]], textposition="outside", cliponaxis=False,
-            customdata=list(zip(part["definition"].fillna(""), part["source_file"], part["source_line"],
+            customdata=list(zip([definition_label(d, v.lang) for d in part["definition"]], part["source_file"], part["source_line"],
                                 part["formula"].fillna(""))),
             hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata[0]}<br>%{customdata[3]}<br>"
                           + t("chart.source") + ": %{customdata[1]} l. %{customdata[2]}<extra></extra>",
@@ -79,6 +79,7 @@ defs = data.observations(["placement_rate"], v.regencies)
 defs = (defs.dropna(subset=["definition"]).groupby(["regency", "scope", "definition"], as_index=False)
         .agg(years=("year", lambda s: ", ".join(str(int(y)) for y in sorted(set(s)))),
              lines=("source_line", lambda s: ", ".join(str(int(x)) for x in sorted(set(s))[:10]))))
+defs["definition"] = defs["definition"].map(lambda d: definition_label(d, v.lang))
 st.dataframe(defs.rename(columns={"regency": t("col.regency"), "scope": t("col.scope"), "definition": t("col.definition"),
                                   "years": t("col.year"), "lines": t("col.source_line")}),
              hide_index=True, width="stretch")

@@ -24,6 +24,11 @@ mism = data.mismatches(v.regencies)
 c1, c2 = st.columns(2)
 c1.metric(t("quality.n_conflicts"), len(conf))
 c2.metric(t("quality.n_mismatches"), len(mism))
+per_report = (v.reports_shown()[["regency", "source_file"]]
+              .merge(conf.groupby("regency").size().rename("n_conflicts"), on="regency", how="left")
+              .merge(mism.groupby("regency").size().rename("n_mismatches"), on="regency", how="left")
+              .fillna({"n_conflicts": 0, "n_mismatches": 0}).astype({"n_conflicts": int, "n_mismatches": int}))
+st.dataframe(per_report.rename(columns=lambda c: t(f"col.{c}")), hide_index=True)
 tab_c, tab_m, tab_w = st.tabs([t("quality.conflicts_tab"), t("quality.mismatches_tab"), t("quality.warnings_tab")])
 with tab_c:
     st.caption(t("quality.conflicts_help"))
