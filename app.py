@@ -56,7 +56,7 @@ with st.sidebar.expander(t("deck.title", n=len(st.session_state.get("deck", {}))
     for key, spec in list(deck.items()):
         c1, c2 = st.columns([5, 1])
         c1.markdown(f"- {spec.title}")
-        if c2.button("✕", key=f"rm_{key}", help=t("deck.remove")):
+        if c2.button("", key=f"rm_{key}", help=t("deck.remove"), icon=":material/close:", type="tertiary"):
             del deck[key]
             st.rerun()
     if deck:

@@ -59,7 +59,7 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
     apply_layout(fig, lang, height=max(220, 70 + 48 * (len(rows) + len(missing))))
     top = max([*rows["value"].dropna(), *(targets["value"].dropna() if targets is not None and len(targets) else [])], default=1)
     fig.update_xaxes(ticksuffix="%" if unit == "percent" else "", tickprefix="Rp " if unit == "rupiah" else "",
-                     range=[0, (top or 1) * 1.22], title_text="")  # room for the value labels
+                     range=[0, (top or 1) * (1.22 if unit == "percent" else 1.4)], title_text="")  # room for labels
     fig.update_yaxes(title_text="", automargin=True)
     return fig
 

@@ -109,10 +109,15 @@ def _downloads(key: str, spec: ExportSpec, rows: pd.DataFrame) -> None:
         st.download_button(t("download.xlsx"), lambda: xlsx_bytes({"data": table}, about), f"{name}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
                            icon=":material/table:", on_click="ignore", width="stretch")
-    if c2.button(t("deck.add"), key=f"deck_{key}", icon=":material/slideshow:"):
-        deck = st.session_state.setdefault("deck", {})
-        deck[key] = spec
-        st.toast(t("deck.added", title=spec.title))
+    in_deck = key in st.session_state.get("deck", {})
+    # a callback runs before the next script run, so the sidebar's deck count is already updated
+    c2.button(t("deck.in_deck") if in_deck else t("deck.add"), key=f"deck_{key}", icon=":material/slideshow:",
+              on_click=_add_to_deck, args=(key, spec), disabled=in_deck)
+
+
+def _add_to_deck(key: str, spec: ExportSpec) -> None:
+    st.session_state.setdefault("deck", {})[key] = spec
+    st.toast(t("deck.added", title=spec.title))
 
 
 def sources(rows: pd.DataFrame, key: str) -> None:
