@@ -6,6 +6,12 @@ Bad files (empty, binary, no detectable regency, an exact duplicate of another f
 skipped with a specific message; the rest still load. Nothing usable -> NothingToBuild and
 the previous warehouse stays as it was. Per-report results are cached by content hash and
 pipeline version, and an unchanged input set is not rebuilt at all.
+
+Each report's rows stream into the new warehouse as soon as the report is read (in file
+order, so ids are as if loaded at once); `BuildOutcome.results` keeps only each report's
+`report` row, never its observations, so memory does not grow with the number of reports.
+Heavy modules (the extraction layers, Arrow, the exporter) are imported only when a build
+actually has work to do: the up-to-date check needs DuckDB alone.
 """
 
 from __future__ import annotations
@@ -14,23 +20,20 @@ import hashlib
 import os
 import pickle
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import yaml
+from typing import TYPE_CHECKING, Callable
 
 from pipeline import __version__
-from pipeline.raw.decode import RawInputError, read_report
-from pipeline.raw.identify import IdentificationError
-from pipeline.report import ReportResult, process_report
-from pipeline.warehouse.export import export_all
-from pipeline.warehouse.load import frames, read_build_info, write_warehouse
+from pipeline.warehouse.load import read_build_info
+
+if TYPE_CHECKING:
+    from pipeline.report import ReportResult
 
 PACKAGE_DIR = Path(__file__).parent
 IGNORED = {"manifest.yaml", "manifest.yml", "readme.md", ".gitkeep"}
 PARALLEL_THRESHOLD = 8
+CHUNKSIZE = 2  # reports per pool task: small and fixed, so results stream back evenly
 
 
 class NothingToBuild(RuntimeError):
@@ -77,12 +80,18 @@ def load_manifest(raw_dir: Path) -> dict[str, dict]:
     for name in ("manifest.yaml", "manifest.yml"):
         path = raw_dir / name
         if path.exists():
+            import yaml
+
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             return data.get("files") or {}
     return {}
 
 
 def _work(args: tuple[Path, str, dict, Path | None, str]) -> tuple[str, ReportResult | FileProblem, bool]:
+    from pipeline.raw.decode import RawInputError, read_report
+    from pipeline.raw.identify import IdentificationError
+    from pipeline.report import process_report
+
     path, original, overrides, cache_dir, fingerprint = args
     try:
         raw = read_report(path)
@@ -146,38 +155,52 @@ def run(raw_dir: Path, db_path: Path, force: bool = False, workers: int | None =
         overrides = {k: v for k, v in entry.items() if k in ("regency", "province", "report_year", "period", "agency")}
         jobs.append((p, entry.get("original_name", p.name), overrides, cache_dir, fingerprint))
 
-    n_workers = workers or (os.cpu_count() or 1)
-    if len(jobs) >= PARALLEL_THRESHOLD and n_workers > 1:
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            done = pool.map(_work, jobs, chunksize=max(1, len(jobs) // (n_workers * 8)))
-            results = list(_progress(done, on_progress))
-    else:
-        results = list(_progress(map(_work, jobs), on_progress))
-    for name, res, cached in results:
-        if isinstance(res, FileProblem):
-            outcome.problems.append(res)
-        else:
-            outcome.results.append(res)
-            outcome.cached += int(cached)
-    _same_report_twice(outcome)
-    if not outcome.results:
-        raise NothingToBuild("no usable report: " + "; ".join(p.message for p in outcome.problems))
+    from pipeline.report import ReportResult
+    from pipeline.warehouse.load import WarehouseWriter
 
-    file_warnings = [
-        {"report_id": None, "source_file": p.file, "severity": p.severity, "code": p.code, "message": p.message, "source_line": None}
-        for p in outcome.problems
-    ]
-    data = frames(outcome.results, file_warnings)
-    build_info = {
-        "input_fingerprint": input_fp, "code_fingerprint": fingerprint, "pipeline_version": __version__,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "raw_dir": str(raw_dir),
-        "n_reports": str(len(outcome.results)), "n_skipped": str(sum(p.severity == "error" for p in outcome.problems)),
-    }
-    write_warehouse(db_path, data, build_info)
+    writer = WarehouseWriter(db_path)
+    try:
+        for name, res, cached in _results(jobs, workers, on_progress):
+            if isinstance(res, FileProblem):
+                outcome.problems.append(res)
+                continue
+            writer.add(res)
+            outcome.results.append(ReportResult(res.report))  # the rows are in the writer now
+            outcome.cached += int(cached)
+        _same_report_twice(outcome)
+        if not outcome.results:
+            raise NothingToBuild("no usable report: " + "; ".join(p.message for p in outcome.problems))
+        file_warnings = [
+            {"report_id": None, "source_file": p.file, "severity": p.severity, "code": p.code, "message": p.message, "source_line": None}
+            for p in outcome.problems
+        ]
+        build_info = {
+            "input_fingerprint": input_fp, "code_fingerprint": fingerprint, "pipeline_version": __version__,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "raw_dir": str(raw_dir),
+            "n_reports": str(len(outcome.results)), "n_skipped": str(sum(p.severity == "error" for p in outcome.problems)),
+        }
+    except BaseException:
+        writer.abort()
+        raise
+    writer.finish(file_warnings, build_info)
     if export:
+        from pipeline.warehouse.export import export_all
+
         export_all(db_path, db_path.parent)
     outcome.seconds = time.perf_counter() - t0
     return outcome
+
+
+def _results(jobs: list, workers: int | None, on_progress):
+    """(name, ReportResult | FileProblem, cached) per job, in job order, as they are ready."""
+    n_workers = workers or (os.cpu_count() or 1)
+    if len(jobs) >= PARALLEL_THRESHOLD and n_workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(n_workers, len(jobs))) as pool:
+            yield from _progress(pool.map(_work, jobs, chunksize=CHUNKSIZE), on_progress)
+    else:
+        yield from _progress(map(_work, jobs), on_progress)
 
 
 def _progress(items, on_progress):

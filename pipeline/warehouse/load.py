@@ -1,6 +1,10 @@
 """Write the warehouse: a new DuckDB file next to the old one, checked, then swapped in.
 
-A build that fails at any point leaves the previous warehouse untouched.
+Rows stream in report by report (`WarehouseWriter.add`) and are inserted in batches (one
+NumPy object array per column, which DuckDB scans and casts to the schema's types; no
+pandas, and pyarrow would import pandas), so a build holds at most one batch of rows in
+memory whatever the number of reports. A
+build that fails at any point leaves the previous warehouse untouched.
 """
 
 from __future__ import annotations
@@ -9,10 +13,7 @@ import os
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from pipeline.knowledge import indicators
-from pipeline.report import ReportResult
 from pipeline.warehouse.contract import validate
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -20,21 +21,12 @@ TABLES = [
     "reports", "observations", "conflicts", "budget_lines", "indicator_rows",
     "training_courses", "context_values", "tables_found", "warnings",
 ]
+BATCH_ROWS = 20_000  # rows buffered (over all tables) before they are inserted
 
+def indicator_rows() -> list[dict]:
+    from pipeline.knowledge import indicators
 
-def frames(results: list[ReportResult], file_warnings: list[dict]) -> dict[str, pd.DataFrame]:
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    for r in results:
-        rows["reports"].append(r.report)
-        for t in TABLES[1:]:
-            rows[t].extend(getattr(r, t))
-    rows["warnings"].extend(file_warnings)
-    out = {t: pd.DataFrame(v) for t, v in rows.items()}
-    if not out["observations"].empty:
-        out["observations"].insert(0, "obs_id", range(1, len(out["observations"]) + 1))
-    if not out["conflicts"].empty:
-        out["conflicts"].insert(0, "conflict_id", range(1, len(out["conflicts"]) + 1))
-    out["indicators"] = pd.DataFrame([
+    return [
         {
             "indicator": i.id, "unit": "count" if i.unit == "packages" else i.unit, "better": i.better,
             "headline": i.headline, "title_en": i.title["en"], "title_id": i.title["id"],
@@ -42,37 +34,115 @@ def frames(results: list[ReportResult], file_warnings: list[dict]) -> dict[str, 
             "description_en": i.description["en"], "description_id": i.description["id"],
         }
         for i in indicators().values()
-    ])
-    return out
+    ]
 
 
-def write_warehouse(db_path: Path, data: dict[str, pd.DataFrame], build_info: dict[str, str]) -> None:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    if tmp.exists():
-        tmp.unlink()
-    try:
-        con = duckdb.connect(str(tmp))
+class WarehouseWriter:
+    """A new warehouse in a temporary file: `add` each report's result, then `finish` (checks
+    the contract and swaps the file in) or `abort` (removes it)."""
+
+    def __init__(self, db_path: Path, batch_rows: int = BATCH_ROWS):
+        self.db_path = db_path
+        self.batch_rows = batch_rows
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+        if self.tmp.exists():
+            self.tmp.unlink()
+        self.con = duckdb.connect(str(self.tmp))
         try:
-            con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-            for name, df in data.items():
-                if df.empty:
-                    continue
-                wanted = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
-                con.register("incoming", df[[c for c in wanted if c in df.columns]])
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-            con.executemany("INSERT INTO build_info VALUES (?, ?)", list(build_info.items()))
-            con.execute((SQL_DIR / "headline.sql").read_text(encoding="utf-8"))
-            validate(con)
-            con.execute("CHECKPOINT")
+            self.con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            self.columns = {
+                name: {r[0]: r[1] for r in self.con.execute(f"DESCRIBE {name}").fetchall()}
+                for name in [*TABLES, "indicators"]
+            }
+        except BaseException:
+            self.abort()
+            raise
+        self.buffers: dict[str, list[dict]] = {t: [] for t in TABLES}
+        self.buffered = 0
+        self.n_observations = 0
+        self.n_conflicts = 0
+
+    def add(self, result) -> None:
+        """Queue one report's rows (ids continue from the previous report's)."""
+        self._queue("reports", [result.report])
+        obs = result.observations
+        for k, o in enumerate(obs, start=self.n_observations + 1):
+            o["obs_id"] = k
+        self.n_observations += len(obs)
+        for k, c in enumerate(result.conflicts, start=self.n_conflicts + 1):
+            c["conflict_id"] = k
+        self.n_conflicts += len(result.conflicts)
+        for t in TABLES[1:]:
+            self._queue(t, getattr(result, t))
+        if self.buffered >= self.batch_rows:
+            self.flush()
+
+    def _queue(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            self.buffers[table].extend(rows)
+            self.buffered += len(rows)
+
+    def flush(self) -> None:
+        for name in TABLES:  # reports first: the other tables reference them
+            rows = self.buffers[name]
+            if rows:
+                self._insert(name, rows)
+                self.buffers[name] = []
+        self.buffered = 0
+
+    def _insert(self, name: str, rows: list[dict]) -> None:
+        import numpy as np
+
+        present: dict[str, None] = {}
+        for r in rows:
+            present.update(dict.fromkeys(r))
+        incoming = {}
+        for c in self.columns[name]:
+            if c in present:
+                # fromiter keeps each value (even a list) as one object
+                incoming[c] = np.fromiter((r.get(c) for r in rows), dtype=object, count=len(rows))
+        self.con.register("incoming", incoming)
+        try:
+            cols = ", ".join(f'"{c}"' for c in incoming)
+            self.con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM incoming")
         finally:
-            con.close()
-        os.replace(tmp, db_path)
+            self.con.unregister("incoming")
+
+    def finish(self, file_warnings: list[dict], build_info: dict[str, str]) -> None:
+        try:
+            self._queue("warnings", file_warnings)
+            self.flush()
+            self._insert("indicators", indicator_rows())
+            self.con.executemany("INSERT INTO build_info VALUES (?, ?)", list(build_info.items()))
+            self.con.execute((SQL_DIR / "headline.sql").read_text(encoding="utf-8"))
+            validate(self.con)
+            self.con.execute("CHECKPOINT")
+            self.con.close()
+            os.replace(self.tmp, self.db_path)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        try:
+            self.con.close()
+        except Exception:  # noqa: BLE001 - already closed or never opened
+            pass
+        if self.tmp.exists():
+            self.tmp.unlink()
+
+
+def write_warehouse(db_path: Path, results: list, file_warnings: list[dict], build_info: dict[str, str]) -> None:
+    """All results at once (tests, small builds): the same path as the streaming build."""
+    writer = WarehouseWriter(db_path)
+    try:
+        for r in results:
+            writer.add(r)
     except BaseException:
-        if tmp.exists():
-            tmp.unlink()
+        writer.abort()
         raise
+    writer.finish(file_warnings, build_info)
 
 
 def read_build_info(db_path: Path) -> dict[str, str]:
