@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.knowledge import compiled, normalise
 from pipeline.numbers import try_parse
-from pipeline.parsed.headers import count_header_rows, is_numeric_cell, normalise_flat
+from pipeline.parsed.headers import YEAR_TOKEN, count_header_rows, is_numeric_cell, normalise_flat, role_of
 from pipeline.parsed.model import Row, Sentence, Table, clean_cell
 from pipeline.parsed.tables_markup import find_html_tables, find_pipe_tables
 from pipeline.parsed.tables_text import find_flat_tables, find_tsv_tables
@@ -101,6 +101,35 @@ def _fragment_row(row: Row) -> bool:
     return 0 < len(texts) <= 2 and not any(is_numeric_cell(t) for t in texts)
 
 
+def _cell_kinds(row: Row) -> list[str]:
+    return ["n" if is_numeric_cell(c.text) else "t" if c.text else "" for c in row.cells]
+
+
+def _rows_alike(a: Row, b: Row) -> bool:
+    """Two body rows of one table: both hold values, and most cells are of the same kind
+    (number / text / empty) in the same column."""
+    ka, kb = _cell_kinds(a), _cell_kinds(b)
+    if "n" not in ka or "n" not in kb:
+        return False
+    n = min(len(ka), len(kb))
+    return sum(x == y for x, y in zip(ka, kb)) >= 0.6 * max(n, 1)
+
+
+def _fragment_header(prev: Table, t: Table) -> bool:
+    """A continuation whose first row(s) only carry the tail of the previous piece's last cell
+    ("Perubahan DPA-SKPD"): counted as a header because it has no number, but it names no
+    column (no role such as Target / Realisasi, no year), and the row after it looks like the
+    previous piece's body. In markdown such a piece starts with a blank "| | |" row; other
+    syntaxes (TSV) cannot hold that blank row, so the fragment comes first."""
+    if not t.header_rows or len(t.rows) <= t.header_rows or not prev.body:
+        return False
+    for row in t.header:
+        texts = [c.text for c in row.cells if c.text]
+        if not _fragment_row(row) or any(role_of(x) or YEAR_TOKEN.search(x) for x in texts):
+            return False
+    return _rows_alike(prev.body[-1], t.rows[t.header_rows])
+
+
 def _merge_continuations(lines: list[str], tables: list[Table]) -> list[Table]:
     tables.sort(key=lambda t: t.line_start)
     merged: list[Table] = []
@@ -112,7 +141,7 @@ def _merge_continuations(lines: list[str], tables: list[Table]) -> list[Table]:
             blank_header = t.rows and not any(c.text for c in t.rows[0].cells)
             same_shape = abs(t.width - prev.width) <= 2
             first_is_data = t.header_rows == 0
-            if gap_is_furniture and same_shape and (first_is_data or blank_header):
+            if gap_is_furniture and same_shape and (first_is_data or blank_header or _fragment_header(prev, t)):
                 body = t.rows[1:] if blank_header else t.rows
                 # rows that only carry the cut-off tail of the previous row's cells
                 while body and _fragment_row(body[0]) and prev.body:
