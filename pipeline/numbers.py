@@ -33,13 +33,22 @@ class NumberError(ValueError):
     """A token that looks numeric but cannot be read safely."""
 
 
+_TAG_RE = re.compile(r"<[^>]+>")
+_CURRENCY_RE = re.compile(r"^(rp\.?|idr)\s*", re.I)
+_EMPHASIS_RE = re.compile(r"[*_]")
+_DASH_END_RE = re.compile(r"(,-|\.-|,—)$")
+_NUMERIC_RE = re.compile(r"-?[\d.,]+")
+_DIGIT_RE = re.compile(r"\d")
+_SEPARATOR_RE = re.compile(r"[.,]")
+
+
 def _strip(text: str) -> str:
     t = text.strip()
-    t = re.sub(r"<[^>]+>", "", t)
+    t = _TAG_RE.sub("", t)
     t = t.replace("\u00a0", " ").replace("−", "-")
-    t = re.sub(r"^(rp\.?|idr)\s*", "", t, flags=re.I)
-    t = re.sub(r"[*_]", "", t)
-    t = re.sub(r"(,-|\.-|,—)$", "", t.strip())
+    t = _CURRENCY_RE.sub("", t)
+    t = _EMPHASIS_RE.sub("", t)
+    t = _DASH_END_RE.sub("", t.strip())
     t = t.rstrip("%").strip()
     t = t.replace(" ", "")
     return t
@@ -51,12 +60,12 @@ def parse_number(text: str, hint: str | None = None) -> Parsed:
     Raises NumberError when the token is malformed (e.g. `6,81,297,418.00`).
     """
     t = _strip(text)
-    if not t or not re.fullmatch(r"-?[\d.,]+", t) or not re.search(r"\d", t):
+    if not t or not _NUMERIC_RE.fullmatch(t) or not _DIGIT_RE.search(t):
         raise NumberError(f"not a number: {text!r}")
     neg = t.startswith("-")
     t = t.lstrip("-")
     seps = [c for c in t if c in ".,"]
-    groups = re.split(r"[.,]", t)
+    groups = _SEPARATOR_RE.split(t)
     sign = -1.0 if neg else 1.0
 
     if not seps:

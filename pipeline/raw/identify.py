@@ -93,11 +93,14 @@ def detect_regency(lines: list[str]) -> tuple[str, str | None, int, list[str]]:
     )
 
 
+PROVINCE_MENTION = re.compile(r"\b(?:provinsi|propinsi)\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})", re.I)
+
+
 def detect_province_in_text(lines: list[str]) -> str | None:
     gaz = gazetteer()
     counts: Counter[str] = Counter()
     for line in lines:
-        for m in re.finditer(r"\b(?:provinsi|propinsi)\s+([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})", line, re.I):
+        for m in PROVINCE_MENTION.finditer(line):
             words = m.group(1).split()
             for n in range(len(words), 0, -1):
                 prov = gaz.province(" ".join(words[:n]))
@@ -166,10 +169,12 @@ def detect_period(lines: list[str], year: int) -> tuple[str, str]:
     num = r"(i{1,3}|iv|[1-4])\b"
     title = set(_title_lines(lines))
     q_votes: Counter[str] = Counter()
+    tail = r"\s*" + num + r"(?:\s*(?:tahun|th\.?|ta\.?)?\s*(\d{4}))?"
+    period_pats = ((re.compile(quarter.pattern + tail), "Q"), (re.compile(semester.pattern + tail), "S"))
     for i, line in enumerate(lines):
         low = normalise(line)
-        for pat, prefix in ((quarter, "Q"), (semester, "S")):
-            for m in re.finditer(pat.pattern + r"\s*" + num + r"(?:\s*(?:tahun|th\.?|ta\.?)?\s*(\d{4}))?", low):
+        for pat, prefix in period_pats:
+            for m in pat.finditer(low):
                 n = m.group(m.lastindex - 1) if m.lastindex and m.lastindex >= 2 else None
                 groups = [g for g in m.groups() if g]
                 token = next((g for g in groups if re.fullmatch(num[:-2], g)), None)
