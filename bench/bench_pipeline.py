@@ -723,7 +723,7 @@ def main(argv: list[str] | None = None) -> None:
 
         section("4. corpus builds with run() in a child process (time + memory)")
         seeds = measured_build(SEED_DIR, args.workers)
-        print(f"seed reports via run() (5 files, sequential below 8): {seeds['seconds']:.2f}s in run(); phases {seeds['phases']}")
+        print(f"seed reports via run() (5 files): {seeds['seconds']:.2f}s in run(); phases {seeds['phases']}")
         res["corpus_builds"] = []
         sizes = sorted({max(1, n // 4), n})
         for size in sizes:

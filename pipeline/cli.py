@@ -12,8 +12,6 @@ from pathlib import Path
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from pipeline.build import NothingToBuild, discover, run
 
@@ -46,8 +44,7 @@ def build(
     except NothingToBuild as exc:
         err.print(f"[red]✗ {exc}[/red]")
         raise typer.Exit(1)
-    with Progress(TextColumn("[bold]reading[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
+    with _progress_bar(quiet or not err.is_terminal) as progress:
         task = progress.add_task("reports", total=n)
 
         def step(name: str) -> None:
@@ -73,7 +70,34 @@ def build(
     _summary(db)
 
 
+class _NoProgress:
+    """Stands in for rich's Progress when no bar is shown (saves importing rich.progress)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        return None
+
+
+def _progress_bar(disable: bool):
+    if disable:
+        return _NoProgress()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("[bold]reading[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True)
+
+
 def _summary(db: Path) -> None:
+    from rich.table import Table
+
     con = duckdb.connect(str(db), read_only=True)
     try:
         reports = con.execute(
@@ -107,6 +131,8 @@ def conflicts(
     regency: str = typer.Option(None, "--regency", help="Only this regency."),
 ) -> None:
     """List the disagreements found inside each report."""
+    from rich.table import Table
+
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
@@ -130,6 +156,8 @@ def explain(
     db: Path = typer.Option(DEFAULT_DB, "--db"),
 ) -> None:
     """Every candidate for an indicator, the headline chosen, and the lines they come from."""
+    from rich.table import Table
+
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(

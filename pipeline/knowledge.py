@@ -14,11 +14,13 @@ from pathlib import Path
 import yaml
 
 DOMAIN_DIR = Path(__file__).parent / "domain"
+# libyaml's safe loader when PyYAML was built with it (same result, ~8x faster than pure Python)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load(name: str) -> dict:
     with open(DOMAIN_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)
 
 
 _DOCUMENT_CACHES: list = []

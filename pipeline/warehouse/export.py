@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from pipeline.knowledge import SAFE_LOADER
+
 PUBLIC = ["reports", "observations", "headline", "conflicts", "budget_lines", "indicator_rows",
           "training_courses", "context_values", "tables_found", "warnings", "indicators"]
 DICTIONARY = Path(__file__).parent / "dictionary.yaml"
@@ -58,7 +60,7 @@ def _q(name: str) -> str:
 
 
 def data_dictionary(con: duckdb.DuckDBPyConnection) -> dict:
-    spec = yaml.safe_load(DICTIONARY.read_text(encoding="utf-8"))["tables"]
+    spec = yaml.load(DICTIONARY.read_text(encoding="utf-8"), Loader=SAFE_LOADER)["tables"]
     md = ["# Data dictionary", "",
           "Tables of the labour-performance warehouse built from LKjIP reports. Files: `parquet/<table>.parquet`"
           " and `csv/<table>.csv` (lists are JSON text in CSV). Every value in `observations` cites the raw file"
