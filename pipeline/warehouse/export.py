@@ -29,6 +29,9 @@ def export_all(db_path: Path, out_dir: Path) -> list[Path]:
     (staging / "csv").mkdir()
     con = duckdb.connect(str(db_path), read_only=True)
     try:
+        from pipeline.warehouse.load import MEMORY_LIMIT
+
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         for name in PUBLIC:
             con.execute(f"COPY (SELECT * FROM {name}) TO '{staging / 'parquet' / (name + '.parquet')}' (FORMAT parquet)")
             # CSV cannot hold lists: write them as JSON text

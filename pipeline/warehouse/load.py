@@ -22,6 +22,9 @@ TABLES = [
     "training_courses", "context_values", "tables_found", "warnings",
 ]
 BATCH_ROWS = 20_000  # rows buffered (over all tables) before they are inserted
+# DuckDB's buffer pool defaults to 80% of RAM and keeps every written block cached, so a
+# build's memory grew with the warehouse; capped, DuckDB evicts (and spills sorts to disk)
+MEMORY_LIMIT = "256MB"
 
 def indicator_rows() -> list[dict]:
     from pipeline.knowledge import indicators
@@ -50,6 +53,7 @@ class WarehouseWriter:
             self.tmp.unlink()
         self.con = duckdb.connect(str(self.tmp))
         try:
+            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             self.con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
             self.columns = {
                 name: {r[0]: r[1] for r in self.con.execute(f"DESCRIBE {name}").fetchall()}
