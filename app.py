@@ -9,13 +9,17 @@ dashboard/pages/.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import data, state
 from dashboard.deck import build_deck
 from dashboard.i18n import glossary, t
 
-st.set_page_config(page_title="Disnaker · LKjIP", page_icon=":material/work:", layout="wide")
+# a local icon file: a ":material/…:" or emoji icon makes the browser fetch the favicon from the internet
+ICON = Path(__file__).parent / "dashboard" / "assets" / "icon.png"
+st.set_page_config(page_title="Disnaker · LKjIP", page_icon=str(ICON), layout="wide")
 
 lang = state.language()
 
@@ -28,9 +32,18 @@ PAGES = [
     ("indicators", ":material/checklist:"),
     ("quality", ":material/fact_check:"),
 ]
-pages = [st.Page(f"dashboard/pages/{name}.py", title=t(f"page.{name}"), icon=icon, url_path=name,
-                 default=(name == "overview")) for name, icon in PAGES]
-nav = st.navigation(pages)
+# The default page is served at "/" (Streamlit ignores its url_path, but still reserves it), so the
+# overview reserves "home" and a hidden page at /overview forwards there: shared links to either work.
+pages = [st.Page(f"dashboard/pages/{name}.py", title=t(f"page.{name}"), icon=icon,
+                 url_path="home" if name == "overview" else name, default=(name == "overview")) for name, icon in PAGES]
+
+
+def _to_overview() -> None:
+    """The overview is the default page, served at '/'; a link to /overview lands here and is sent on."""
+    st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
+
+
+nav = st.navigation(pages + [st.Page(_to_overview, title=t("page.overview"), url_path="overview", visibility="hidden")])
 
 try:
     reports = data.reports()

@@ -40,7 +40,7 @@ def status_badge(row) -> str:
     if row.get("method") == "derived":
         marks.append(f":violet-badge[◇ {t('method.derived')}]")
     if bool(row.get("has_conflict")):
-        marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")
+        marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")  # explained in the notes below
     return " ".join(marks)
 
 
@@ -66,13 +66,19 @@ def export_table(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[[c for c in TABLE_COLUMNS if c in rows.columns]].reset_index(drop=True)
 
 
-def notes_box(notes: list[str]) -> None:
-    if notes:
-        st.warning("\n".join(f"- {n}" for n in notes), icon="⚖️")
+def notes_box(notes: list[str], collapsed: bool = False) -> None:
+    if not notes:
+        return
+    body = "\n".join(f"- {n}" for n in notes)
+    if collapsed:  # the page already says it once; repeat it per chart only on demand
+        with st.expander(t("note.title", n=len(notes)), icon="⚖️"):
+            st.markdown(body)
+    else:
+        st.warning(body, icon="⚖️")
 
 
 def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes: list[str] = (),
-                table: pd.DataFrame | None = None, help_text: str | None = None) -> None:
+                table: pd.DataFrame | None = None, help_text: str | None = None, notes_collapsed: bool = False) -> None:
     """One chart as a reader meets it: title, tabs (chart, table, sources), caption with the
     source lines, comparability notes, downloads, and 'add to briefing deck'."""
     lang = current()
@@ -83,7 +89,7 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
     with tab_chart:
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"fig_{key}")
         st.caption(source_note)
-        notes_box(list(notes))
+        notes_box(list(notes), collapsed=notes_collapsed)
     with tab_table:
         st.dataframe(readable(table if table is not None else rows, lang), hide_index=True, width="stretch")
     with tab_sources:

@@ -50,7 +50,7 @@ def build_deck(charts: list[ExportSpec], title: str, subtitle: str, labels: dict
         slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - pic_w) / 2), Inches(1.05), pic_w, pic_h)
         y = Inches(6.3)
         if spec.footnote:
-            _text(slide, Inches(0.5), y, Inches(12.3), Inches(0.4), f"{labels['source']}: {spec.footnote}", 10, colour=GREY)
+            _text(slide, Inches(0.5), y, Inches(12.3), Inches(0.4), spec.footnote, 10, colour=GREY)  # starts "Source: …"
             y += Inches(0.4)
         if spec.notes:
             _text(slide, Inches(0.5), y, Inches(12.3), Inches(0.6), f"{labels['note']}: " + " ".join(spec.notes), 10, colour=AMBER)

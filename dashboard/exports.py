@@ -119,6 +119,10 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], about: list[tuple[str, str]] | N
             df.to_excel(xw, sheet_name=sheet, index=False)
             ws = xw.sheets[sheet]
             ws.freeze_panes = "A2"
+            for row in ws.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.data_type == "f":  # report text starting with "=" stays text, never a formula
+                        cell.data_type = "s"
             for i, col in enumerate(df.columns, start=1):
                 width = min(60, max(len(str(col)), *(len(str(v)) for v in df[col].head(200))) + 2) if len(df) else len(str(col)) + 2
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width

@@ -42,17 +42,21 @@ def language() -> str:
     st.session_state["w_lang"] = st.session_state["f_lang"]
     st.sidebar.segmented_control(
         "Bahasa / Language", LANGS, format_func=LANG_NAMES.get, key="w_lang",
-        on_change=_copy, args=("lang",), selection_mode="single",
+        on_change=_copy_lang, selection_mode="single",
     )
-    if st.session_state["f_lang"] not in LANGS:  # segmented control deselected: keep the language
-        st.session_state["f_lang"] = "id"
     st.session_state["lang"] = st.session_state["f_lang"]
     _sync("lang", None if st.session_state["lang"] == "id" else st.session_state["lang"])
     return st.session_state["lang"]
 
 
+def _copy_lang() -> None:
+    # clicking the selected language deselects it (None): keep the language instead
+    if st.session_state["w_lang"] in LANGS:
+        st.session_state["f_lang"] = st.session_state["w_lang"]
+
+
 def regencies(all_regencies: list[str]) -> list[str]:
-    _init("regency", list(all_regencies), lambda raw: [r for r in raw if r in all_regencies] or None)
+    _init("regency", list(all_regencies), lambda raw: list(dict.fromkeys(r for r in raw if r in all_regencies)) or None)
     st.session_state["f_regency"] = [r for r in st.session_state["f_regency"] if r in all_regencies] or list(all_regencies)
     st.session_state["w_regency"] = st.session_state["f_regency"]
     st.sidebar.multiselect(t("filter.regencies"), all_regencies, key="w_regency", on_change=_copy, args=("regency",),

@@ -217,13 +217,8 @@ def test_page_renders(rendered, page, lang):
     assert sorted(at.sidebar.multiselect(key="w_regency").options) == REGENCIES
 
 
-DOUBLE_PERIOD = pytest.mark.xfail(strict=True, reason=(
-    "pages/indicators.py l.33 replaces `period` with period_label() and then passes the rows to chart_panel, whose "
-    "readable() applies period_label() again: the Table tab shows '⟨period.tahunan⟩' / '⟨period.full year⟩'"))
-
-
 @pytest.mark.parametrize("lang", ["id", "en"])
-@pytest.mark.parametrize("page", [pytest.param(p, marks=DOUBLE_PERIOD) if p == "indicators" else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_no_missing_text_marker(rendered, page, lang):
     """t() shows a missing key as ⟨key⟩; no page may send one to the browser (tables and charts included)."""
     at = rendered(page, lang)
@@ -338,8 +333,6 @@ def test_language_switch_changes_text_and_url():
     assert at.title[0].value == "Anggaran" and "lang" not in at.query_params
 
 
-@pytest.mark.xfail(strict=True, reason="state.language(): deselecting the current language in the segmented "
-                   "control resets to 'id' although the comment says 'keep the language'")
 def test_deselecting_the_language_keeps_it():
     at = open_app(lang="en")
     at.sidebar.button_group[0].set_value(None)  # a second click on the selected segment deselects it
@@ -395,8 +388,6 @@ def test_sql_looking_query_params_do_nothing(built, page):
     assert dashboard.data.headline(["tpt"], ["x' OR 1=1 --"]).empty
 
 
-@pytest.mark.xfail(strict=True, reason="state.regencies(): a repeated ?regency= value is not de-duplicated, so "
-                   "the overview shows the regency's row twice")
 def test_repeated_regency_param_is_shown_once():
     at = open_app(regency=["Paser", "Paser"])
     assert matrix_regencies(at) == ["Paser"]
@@ -493,8 +484,6 @@ def test_deck_collects_charts(con):
     assert "000_dca929226cb0e028.txt" in spec.footnote and "612" in spec.footnote
 
 
-@pytest.mark.xfail(strict=True, reason="pages/placement.py: the rate chart labels a quarter with the raw period "
-                   "code ('Lumajang · 2023 Q1') instead of period_label ('Tribulan I') in Indonesian")
 def test_placement_rate_labels_quarter_in_indonesian():
     at = open_app("placement")
     labels = chart_labels(at)

@@ -301,9 +301,6 @@ def test_deck_comparability_note_reaches_the_budget_slide(deck):
     assert "Lumajang" in note and "Q1" in note
 
 
-@pytest.mark.xfail(strict=True, reason="deck.build_deck prefixes the footnote with labels['source'] ('Source: ') but "
-                   "comparability.footnote() already starts with t('source.lkjip') = 'Source: LKjIP', so every slide "
-                   "reads 'Source: Source: LKjIP …' (id: 'Sumber: Sumber: LKjIP …')")
 def test_deck_footnote_names_the_source_once(deck):
     for slide in list(deck.slides)[1:]:
         source = next(x for x in _texts(slide) if x.startswith("Source:"))

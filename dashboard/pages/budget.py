@@ -84,7 +84,7 @@ else:
             marker_pattern=dict(shape=["/" if m == "derived" else "" for m in ab["method"]], fillmode="overlay",
                                 fgcolor="rgba(255,255,255,0.85)"),
             text=[value_text(x, "percent", v.lang) for x in ab["value"]], textposition="outside", cliponaxis=False,
-            customdata=list(zip(ab["source_file"], ab["source_line"], ab["formula"].fillna(""))),
+            customdata=list(zip(ab["source_file"], ab["source_line"], [f if isinstance(f, str) else "" for f in ab["formula"]])),
             hovertemplate="%{y}: %{x:.2f}%<br>%{customdata[2]}<br>" + t("chart.source")
                           + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", showlegend=False))
         apply_layout(fig, v.lang, height=max(260, 70 + 40 * len(ab)))

@@ -30,10 +30,10 @@ for tab, regency in zip(st.tabs(present), present):
         years = sorted({int(y) for y in part["year"].dropna()}, reverse=True)
         if v.year in years:
             part = part[part["year"] == v.year]
-        part = part.assign(period=part["period"].map(lambda p: period_label(p, v.lang) if isinstance(p, str) else p))
-        table = part[["indicator_text", "canonical_indicator", "unit_text", "year", "period", "target_text", "actual_text",
+        shown = part.assign(period=part["period"].map(lambda p: period_label(p, v.lang) if isinstance(p, str) else p))
+        table = shown[["indicator_text", "canonical_indicator", "unit_text", "year", "period", "target_text", "actual_text",
                       "achievement_text", "category", "source_line"]].rename(columns=lambda c: t(f"col.{c}"))
-        st.dataframe(table, hide_index=True, width="stretch",
+        st.dataframe(table.astype(object).where(table.notna(), ""), hide_index=True, width="stretch",
                      column_config={t("col.source_line"): st.column_config.NumberColumn(format="%d")})
         ach = part.dropna(subset=["achievement_value"]).drop_duplicates(["indicator_text", "year", "achievement_value"])
         if ach.empty:
@@ -47,10 +47,10 @@ for tab, regency in zip(st.tabs(present), present):
             hovertemplate="%{y}<br>" + t("kind.achievement") + ": %{x:.2f}%<br>" + t("kind.target")
                           + ": %{customdata[0]} · " + t("kind.actual") + ": %{customdata[1]}<br>"
                           + t("source.line_abbr") + " %{customdata[2]}<extra></extra>", showlegend=False))
-        fig.add_vline(x=100, line_dash="dot", line_color="#555", annotation_text="100%", annotation_position="top")
+        fig.add_vline(x=100, line_dash="dot", line_color="#555", annotation_text="100%", annotation_position="top left")
         apply_layout(fig, v.lang, height=max(260, 60 + 34 * len(ach)))
         fig.update_yaxes(automargin=True, autorange="reversed")
-        fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+        fig.update_xaxes(ticksuffix="%", range=[0, max(ach["achievement_value"].max(), 100) * 1.18])
         src = ach.assign(kind="achievement", value=ach["achievement_value"], unit="percent", method="table",
                          status="ok", indicator=ach["canonical_indicator"])
         chart_panel(f"iku-{regency}", t("indicators.chart_title", regency=regency), fig, src,

@@ -56,4 +56,4 @@ for i, ind in enumerate(HEADLINE):
         fig = charts.bar_by_regency(s, v.colours, units[ind], v.lang, targets=targets, missing=missing,
                                     value_name=v.short(ind))
         chart_panel(f"overview-{ind}", v.title(ind), fig, pd.concat([s, targets]),
-                    notes(s, v.reports_shown(), v.lang, missing), help_text=v.description(ind))
+                    notes(s, v.reports_shown(), v.lang, missing), help_text=v.description(ind), notes_collapsed=True)

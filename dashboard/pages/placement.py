@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
-from dashboard.i18n import definition_label, t
+from dashboard.i18n import definition_label, period_label, t
 from dashboard.style import apply_layout, value_text
 from dashboard.view import current_view, latest
 
@@ -57,13 +57,14 @@ if len(rate):
     for series, pattern in (("reported", ""), ("recomputed", "/")):
         part = rate[rate["series"] == series]
         fig.add_bar(
-            x=[f"{x.regency} · {int(x.year)}" + ("" if x.period == "annual" else f" {x.period}") for x in part.itertuples()],
+            x=[f"{x.regency} · {int(x.year)}" + ("" if x.period == "annual" else f" {period_label(x.period, v.lang)}")
+               for x in part.itertuples()],
             y=part["value"], name=t(f"placement.{series}"),
             marker=dict(color=[v.colours[x] for x in part["regency"]], opacity=1 if series == "reported" else 0.75,
                         pattern=dict(shape=pattern, fillmode="overlay", fgcolor="rgba(255,255,255,0.85)")),
             text=[value_text(x, "percent", v.lang) for x in part["value"]], textposition="outside", cliponaxis=False,
             customdata=list(zip([definition_label(d, v.lang) for d in part["definition"]], part["source_file"], part["source_line"],
-                                part["formula"].fillna(""))),
+                                [f if isinstance(f, str) else "" for f in part["formula"]])),
             hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata[0]}<br>%{customdata[3]}<br>"
                           + t("chart.source") + ": %{customdata[1]} l. %{customdata[2]}<extra></extra>",
         )

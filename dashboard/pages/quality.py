@@ -4,8 +4,8 @@ observations, and a viewer showing the raw report text around any cited line."""
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import line_viewer
-from dashboard.i18n import t
+from dashboard.components import line_viewer, readable
+from dashboard.i18n import kind_label, period_label, t
 from dashboard.view import current_view
 
 v = current_view()
@@ -32,12 +32,14 @@ st.dataframe(per_report.rename(columns=lambda c: t(f"col.{c}")), hide_index=True
 tab_c, tab_m, tab_w = st.tabs([t("quality.conflicts_tab"), t("quality.mismatches_tab"), t("quality.warnings_tab")])
 with tab_c:
     st.caption(t("quality.conflicts_help"))
-    st.dataframe(conf.drop(columns=["source_file"]).rename(columns=lambda c: t(f"col.{c}")), hide_index=True,
-                 width="stretch")
+    shown = conf.drop(columns=["source_file"]).assign(kind=conf["kind"].map(kind_label),
+                                                      period=conf["period"].map(period_label))
+    st.dataframe(shown.rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch",
+                 column_config={t("col.chosen_value"): st.column_config.NumberColumn(format="localized")})
 with tab_m:
     st.caption(t("quality.mismatches_help"))
-    st.dataframe(mism[["regency", "indicator", "scope", "year", "period", "kind", "value", "source_line", "source_text"]]
-                 .rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
+    st.dataframe(readable(mism[["regency", "indicator", "scope", "year", "period", "kind", "value", "unit",
+                                "source_file", "source_line", "source_text"]]), hide_index=True, width="stretch")
 with tab_w:
     st.dataframe(data.warnings(v.regencies).rename(columns=lambda c: t(f"col.{c}")), hide_index=True,
                  width="stretch")
@@ -48,8 +50,9 @@ obs = data.all_observations()
 obs = obs[obs["regency"].isin(v.regencies)]
 f1, f2, f3 = st.columns([2, 1, 1])
 needle = f1.text_input(t("quality.search"), key="q_search", placeholder=t("quality.search_placeholder"))
-ind = f2.multiselect(t("col.indicator"), sorted(obs["indicator"].unique()), key="q_indicator")
-status = f3.multiselect(t("col.status"), ["ok", "conflict", "mismatch"], key="q_status")
+ind = f2.multiselect(t("col.indicator"), sorted(obs["indicator"].unique()), key="q_indicator",
+                     placeholder=t("quality.choose"))
+status = f3.multiselect(t("col.status"), ["ok", "conflict", "mismatch"], key="q_status", placeholder=t("quality.choose"))
 if needle:
     mask = obs["source_text"].str.contains(needle, case=False, regex=False, na=False) | \
         obs["scope"].str.contains(needle, case=False, regex=False, na=False) | \
@@ -60,7 +63,7 @@ if ind:
 if status:
     obs = obs[obs["status"].isin(status)]
 st.caption(t("quality.n_rows", n=len(obs)))
-event = st.dataframe(obs.drop(columns=["obs_id"]), hide_index=True, width="stretch", key="q_table",
+event = st.dataframe(readable(obs), hide_index=True, width="stretch", key="q_table",
                      on_select="rerun", selection_mode="single-row")
 
 # ---- raw text viewer ----------------------------------------------------------------------------
@@ -79,7 +82,11 @@ label = {f: f"{r} — {f}" for f, r in zip(v.reports["source_file"], v.reports["
 v1, v2, v3 = st.columns([3, 1, 1])
 file = v1.selectbox(t("quality.viewer_file"), files, format_func=label.get, key="viewer_file")
 n_lines = int(v.reports.loc[v.reports["source_file"] == file, "n_lines"].iloc[0])
-if not 1 <= int(st.session_state.get("viewer_line", 1)) <= n_lines:
+if "viewer_line" not in st.session_state:  # start on the first value read from this report, not a blank line 1
+    cited = data.all_observations()
+    first = cited.loc[cited["source_file"] == file, "source_line"].min()
+    st.session_state["viewer_line"] = int(first) if first == first else 1
+if not 1 <= int(st.session_state["viewer_line"]) <= n_lines:
     st.session_state["viewer_line"] = 1
 line = v2.number_input(t("col.source_line"), min_value=1, max_value=max(1, n_lines), step=1, key="viewer_line")
 radius = v3.slider(t("quality.viewer_radius"), 2, 40, 8, key="viewer_radius")

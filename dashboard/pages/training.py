@@ -47,7 +47,7 @@ else:
                     hovertemplate="%{y}: %{x}<br>" + t("chart.source") + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>")
     apply_layout(fig, v.lang, height=max(300, 60 + 28 * len(part)))
     fig.update_yaxes(automargin=True)
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(range=[0, part["value"].max() * 1.3])
     chart_panel(f"training-courses-{measure}", t("training.courses_title") + f" — {v.short(measure)}", fig, part,
                 notes(part, v.reports_shown(), v.lang) + [t("training.course_note")])
 
