@@ -38,7 +38,9 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
         marker_color=[colours.get(r, "#888") for r in rows["regency"]],
         marker_pattern=dict(shape=["/" if m == "derived" else "" for m in rows["method"]], fillmode="overlay",
                             fgcolor="rgba(255,255,255,0.85)"),
-        text=[value_text(v, unit, lang, short=True) for v in rows["value"]], textposition="auto",
+        text=[value_text(v, unit, lang, short=True) for v in rows["value"]],
+        # inside long bars (a target tick then never covers the label), outside short ones such as a zero
+        textposition=["inside" if v >= 0.3 * max(rows["value"].max(), 1e-9) else "outside" for v in rows["value"]],
         insidetextanchor="end", cliponaxis=False, insidetextfont=dict(color="white"),
         customdata=list(zip(rows["label"], [value_name or t("kind.actual", lang)] * len(rows), rows["src"])),
         hovertemplate=_hover(unit, lang), showlegend=False,
