@@ -107,8 +107,9 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
     for col, (measure, label) in enumerate(measures, start=1):
         part = rows[rows["indicator"] == measure].set_index("regency")
         if part.empty:
+            lo, hi = fig.layout[f"xaxis{col if col > 1 else ''}"].domain
             fig.add_annotation(text=t("value.not_reported", lang), showarrow=False, font=dict(color="#777", size=14),
-                               xref="x domain", yref="y domain", x=0.5, y=0.5, row=1, col=col)
+                               xref="paper", yref="paper", x=(lo + hi) / 2, y=0.5)
             fig.update_xaxes(visible=False, row=1, col=col)
             fig.update_yaxes(visible=False, row=1, col=col)
         for regency in regencies:
