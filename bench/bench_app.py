@@ -30,25 +30,22 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
 RESULTS = ROOT / "bench" / "results" / "app.json"
-CHROMIUM = "/usr/bin/chromium"
-PAGES = ["overview", "unemployment", "placement", "training", "budget", "indicators", "quality"]
 TARGETS = {"warm_page_s": 1.0, "cold_start_s": 5.0, "deck_six_charts_s": 10.0}
 VIEWPORT = {"width": 1400, "height": 900}
 
 sys.path.insert(0, str(ROOT))
+
+from tests.app_process import (  # noqa: E402  (needs the repo root on sys.path)
+    CHROMIUM, CHROMIUM_ARGS, PAGES, RAW, path_of, spawn, stop, wait_healthy, wait_rendered)
 
 
 def median(xs: list[float]) -> float:
@@ -77,65 +74,6 @@ def warehouse(db: str | None, tmp: Path) -> Path:
 
 # ---- browser --------------------------------------------------------------------------------
 
-WAIT_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-    return charts.every(c => c.querySelector('.main-svg'));
-}"""
-
-
-def wait_rendered(pg, heading: str, timeout: float = 120_000) -> None:
-    pg.locator("h1").filter(has_text=heading).first.wait_for(timeout=timeout)
-    pg.wait_for_function(WAIT_JS, timeout=timeout, polling=50)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def spawn_app(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = dict(os.environ, LKJIP_DB=str(db), LKJIP_RAW=str(RAW))
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-           "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def wait_health(proc: subprocess.Popen, url: str, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("no /_stcore/health")
-        time.sleep(0.02)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def page_path(name: str) -> str:
-    return "" if name == "overview" else name  # the default page lives at the root
-
-
 def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -144,16 +82,15 @@ def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
     out: dict = {"reload": {}, "in_app": {}}
     log = tmp / "streamlit.log"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         ctx = browser.new_context(viewport=VIEWPORT)
         pg = ctx.new_page()
         pg.goto("about:blank")
 
         t0 = time.perf_counter()
-        proc, url = spawn_app(db, log)
+        proc, url = spawn(db, log)
         try:
-            wait_health(proc, url, log)
+            wait_healthy(proc, url, log, poll=0.02)
             t_health = time.perf_counter() - t0
             pg.goto(f"{url}/", wait_until="domcontentloaded")
             wait_rendered(pg, t("page.overview", "id"))
@@ -165,7 +102,7 @@ def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
             # a first visit of every page warms Streamlit's caches (data queries, page modules)
             for lang in langs:
                 for name in PAGES:
-                    pg.goto(f"{url}/{page_path(name)}?lang={lang}", wait_until="domcontentloaded")
+                    pg.goto(f"{url}/{path_of(name)}?lang={lang}", wait_until="domcontentloaded")
                     wait_rendered(pg, t(f"page.{name}", lang))
 
             for lang in langs:
@@ -173,7 +110,7 @@ def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
                     times = []
                     for _ in range(repeat):
                         s = time.perf_counter()
-                        pg.goto(f"{url}/{page_path(name)}?lang={lang}", wait_until="domcontentloaded")
+                        pg.goto(f"{url}/{path_of(name)}?lang={lang}", wait_until="domcontentloaded")
                         wait_rendered(pg, t(f"page.{name}", lang))
                         times.append(time.perf_counter() - s)
                     out["reload"][f"{lang}-{name}"] = median(times)

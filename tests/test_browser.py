@@ -13,94 +13,36 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from dashboard.i18n import t
+from tests.app_process import CHROMIUM, CHROMIUM_ARGS, PAGES, RAW, ROOT, path_of, spawn, stop, wait_healthy, wait_rendered
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT / "data" / "raw"
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-PAGES = ["overview", "unemployment", "placement", "training", "budget", "indicators", "quality"]
 LANGS = ["id", "en"]
 REGENCIES = ["Bungo", "Lumajang", "Muara Enim", "Paser", "Tanjung Jabung Barat"]
 APP_TITLE = "Disnaker · LKjIP"  # st.set_page_config(page_title=...) in app.py
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 VIEWPORT = {"width": 1400, "height": 900}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def path_of(name: str) -> str:
-    """URL path of a page: the default page (overview) lives at the root."""
-    return "" if name == "overview" else name
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} not found", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+# No skip when Chromium or Playwright is missing: `make test` must run this test, so it fails loudly instead.
 
 
 # ---- the app process ---------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(db: Path, log: Path, raw: Path = RAW) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free port; returns (process, base URL) once /_stcore/health answers."""
-    port = free_port()
-    env = dict(os.environ, LKJIP_DB=str(db), LKJIP_RAW=str(raw))
-    python = ROOT / ".venv" / "bin" / "python"
-    cmd = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    out = log.open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            stop_app(proc)
-            raise RuntimeError(f"streamlit did not answer /_stcore/health within 60 s:\n{log.read_text()}")
-        time.sleep(0.1)
-
-
-def stop_app(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def app_url(built, tmp_path_factory):
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    proc, url = start_app(built, log)
+    proc, url = spawn(built, log)
+    wait_healthy(proc, url, log)
     yield url
-    stop_app(proc)
+    stop(proc)
     text = log.read_text(errors="replace")
     # an exception in a callback or a deferred download is logged by the server, not shown on the page
     assert "Traceback" not in text, text
@@ -108,8 +50,10 @@ def app_url(built, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -132,28 +76,6 @@ def page(context):
     pg.on("request", lambda r: pg.requests.append(r.url))
     yield pg
     pg.close()
-
-
-# ---- waiting for Streamlit ----------------------------------------------------------------------
-
-def wait_rendered(pg, heading: str | None = None, timeout: float = 60_000) -> None:
-    """Until the script run is over, the page's h1 is shown, and every plotly chart is drawn."""
-    pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    if heading is not None:
-        pg.locator("h1").filter(has_text=heading).first.wait_for(timeout=timeout)
-    else:
-        pg.wait_for_selector('[data-testid="stHeading"] h1, h1', timeout=timeout)
-    pg.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-            if (document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]')) return false;
-            if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-            const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-            return charts.every(c => c.querySelector('.main-svg'));
-        }""",
-        timeout=timeout, polling=100,
-    )
 
 
 def goto(pg, base: str, path: str, heading: str | None = None) -> None:

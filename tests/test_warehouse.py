@@ -3,7 +3,6 @@
 import json
 from collections import defaultdict
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -144,3 +143,27 @@ def test_capaian_column_is_a_percentage_even_beside_counts(con):
     assert row is not None and row[0] == 91.5
     worst = con.execute("SELECT max(achievement_value) FROM indicator_rows").fetchone()[0]
     assert worst < 1000, "a capaian above 1000 % is a misread number"
+
+
+@pytest.mark.parametrize("breakage, rule", [
+    ("UPDATE observations SET period = 'Q5' WHERE obs_id = (SELECT min(obs_id) FROM observations)", "period"),
+    ("UPDATE observations SET source_line = 0 WHERE obs_id = (SELECT min(obs_id) FROM observations)", "source_line"),
+    ("UPDATE observations SET formula = NULL WHERE method = 'derived'", "derived values need a formula"),
+    ("UPDATE observations SET source_line = 999999 WHERE obs_id = (SELECT min(obs_id) FROM observations)",
+     "beyond the end of their report"),
+])
+def test_contract_rejects_a_broken_warehouse(built, tmp_path, breakage, rule):
+    import shutil
+
+    import duckdb
+
+    from pipeline.warehouse.contract import ContractError, validate
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(built, copy)
+    con = duckdb.connect(str(copy))
+    validate(con)  # the built warehouse keeps the contract
+    con.execute(breakage)
+    with pytest.raises(ContractError, match=rule):
+        validate(con)
+    con.close()
