@@ -14,7 +14,6 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.deck import build_deck
 from dashboard.i18n import glossary, t
 
 # a local icon file: a ":material/…:" or emoji icon makes the browser fetch the favicon from the internet
@@ -74,9 +73,16 @@ with st.sidebar.expander(t("deck.title", n=len(st.session_state.get("deck", {}))
             st.rerun()
     if deck:
         regs = ", ".join(st.session_state.get("f_regency", all_regencies))
+        labels = {"note": t("deck.note")}
+        title = t("deck.cover_title")
+
+        def pptx() -> bytes:  # built only when clicked; python-pptx is imported then, not at start-up
+            from dashboard.deck import build_deck
+
+            return build_deck(list(deck.values()), title, regs, labels)
+
         st.download_button(
-            t("deck.build"), lambda: build_deck(list(deck.values()), t("deck.cover_title"), regs,
-                                                {"source": t("deck.source"), "note": t("deck.note")}),
+            t("deck.build"), pptx,
             "briefing-disnaker.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
             on_click="ignore", type="primary", icon=":material/download:", key="deck_download",
         )

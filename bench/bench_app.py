@@ -270,7 +270,7 @@ def bench_exports(db: Path, repeat: int) -> dict:
                                      "xlsx_s": median(xlsx), "png_bytes": len(b), "svg_bytes": len(v),
                                      "rows": len(table)}
 
-    labels = {"source": "Source", "note": "Note"}
+    labels = {"note": "Note"}
     deck_times = []
     for _ in range(max(1, min(repeat, 3))):
         s = time.perf_counter()

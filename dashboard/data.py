@@ -15,6 +15,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pipeline.raw.decode import read_report
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = Path(os.environ.get("LKJIP_DB", ROOT / "data/curated/warehouse.duckdb"))
 RAW_DIR = Path(os.environ.get("LKJIP_RAW", ROOT / "data/raw"))
@@ -143,13 +145,9 @@ def context_values(indicator_id: str, regencies: list[str]) -> pd.DataFrame:
 # ---- raw text, only to show a cited line in context -----------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _raw_lines(path: str, _mtime: int) -> list[str]:
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.split("\n")
+def _raw_lines(path: str, mtime_ns: int) -> list[str]:
+    # decoded and split exactly as the pipeline did, so cited line numbers point at the same text
+    return list(read_report(Path(path)).lines)
 
 
 def raw_lines(source_file: str) -> list[str]:

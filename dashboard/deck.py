@@ -32,7 +32,8 @@ def _text(slide, left, top, width, height, text: str, size: int, bold=False, col
 
 
 def build_deck(charts: list[ExportSpec], title: str, subtitle: str, labels: dict[str, str]) -> bytes:
-    """PPTX bytes. `labels` gives the words 'Source' and 'Note' in the user's language."""
+    """PPTX bytes. `labels["note"]` is the word 'Note' in the user's language (the footnote already
+    starts with 'Source:')."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDE
     blank = prs.slide_layouts[6]

@@ -59,10 +59,12 @@ def definition_label(text: str | None, lang: str | None = None) -> str:
     recomputed = text.endswith(" (recomputed)")
     base = text.removesuffix(" (recomputed)")
     if lang == "id":
-        from pipeline.knowledge import indicators
-
-        for ind in indicators().values():
-            for d in ind.definitions:
-                if d.en == base:
-                    base = d.id_text
+        base = _indonesian_definitions().get(base, base)
     return base + (f" ({t('method.derived', lang)})" if recomputed else "")
+
+
+@lru_cache(maxsize=1)
+def _indonesian_definitions() -> dict[str, str]:
+    from pipeline.knowledge import indicators
+
+    return {d.en: d.id_text for ind in indicators().values() for d in ind.definitions}

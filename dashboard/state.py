@@ -1,7 +1,7 @@
 """Filters that live in the URL: a copied link reproduces the view.
 
 Query parameters: `lang` (id|en), `regency` (repeated), `year` (a year or absent = latest),
-`indicator` (page-specific). Values not in the warehouse are dropped, never trusted.
+Values not in the warehouse are dropped, never trusted.
 The canonical value lives in session state (`f_<name>`), widgets are keyed `w_<name>` and
 copy their value back on change; every run writes the canonical values into the URL, so they
 survive page switches.
@@ -93,16 +93,3 @@ LATEST = "latest"
 def _copy_year() -> None:
     value = st.session_state["w_year"]
     st.session_state["f_year"] = None if value == LATEST else value
-
-
-def choice(name: str, label: str, options: list[str], format_func=str, default: str | None = None,
-           container=None) -> str:
-    """A page-level single choice (e.g. the indicator shown), also kept in the URL."""
-    _init(name, default or options[0], lambda raw: raw[0] if raw and raw[0] in options else None)
-    if st.session_state[f"f_{name}"] not in options:
-        st.session_state[f"f_{name}"] = default or options[0]
-    st.session_state[f"w_{name}"] = st.session_state[f"f_{name}"]
-    (container or st).radio(label, options, key=f"w_{name}", format_func=format_func, horizontal=True,
-                            on_change=_copy, args=(name,))
-    _sync(name, st.session_state[f"f_{name}"])
-    return st.session_state[f"f_{name}"]

@@ -10,7 +10,6 @@ import plotly.graph_objects as go
 # Okabe & Ito (2008), a palette distinguishable under the common colour-vision deficiencies.
 # Yellow is last: it is hard to read on white.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
-CONTEXT_GREY = "#8C8C8C"
 TARGET_COLOUR = "#333333"
 FONT = "DejaVu Sans, Source Sans Pro, Arial, sans-serif"  # DejaVu ships with the system: no web fonts
 
@@ -69,10 +68,6 @@ def value_text(value: float | None, unit: str, lang: str = "id", short: bool = F
     if unit == "percent":
         return text + "%"
     return f"{text} {word}".strip()
-
-
-def plotly_unit_suffix(unit: str, lang: str) -> str:
-    return {"percent": "%", "persons": " " + UNIT_WORDS[lang]["persons"], "cases": " " + UNIT_WORDS[lang]["cases"]}.get(unit, "")
 
 
 def hover_format(unit: str) -> str:

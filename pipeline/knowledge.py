@@ -53,13 +53,10 @@ _SPACE_RE = re.compile(r"\s+")
 @per_document(1 << 15)
 def normalise(text: str) -> str:
     """Lower-case, fold spelling variants and collapse white space (for pattern matching)."""
-    t = text.lower()
-    if "<" in t:
-        t = _TAG_RE.sub(" ", t)
+    t = _TAG_RE.sub(" ", text.lower())
     t = t.replace("\u00a0", " ").replace("’", "'")
-    if "pre" in t or "pro" in t or "pes" in t or "persentasi" in t:
-        t = _PERSENTASE_RE.sub("persentase", t)
-        t = _PRODUKTIVITAS_RE.sub("produktivitas", t)
+    t = _PERSENTASE_RE.sub("persentase", t)
+    t = _PRODUKTIVITAS_RE.sub("produktivitas", t)
     t = _MARKUP_RE.sub(" ", t)
     return _SPACE_RE.sub(" ", t).strip()
 

@@ -253,7 +253,7 @@ def test_xlsx_of_an_empty_table(table):
 
 # ---- briefing deck ----------------------------------------------------------------------------------
 
-LABELS = {"source": t("deck.source", LANG), "note": t("deck.note", LANG)}  # as app.py passes them
+LABELS = {"note": t("deck.note", LANG)}  # as app.py passes them
 
 
 @pytest.fixture(scope="module")
@@ -286,7 +286,7 @@ def test_deck_chart_slide(deck, specs, i):
     assert pictures[0].left >= 0 and pictures[0].left + pictures[0].width <= deck.slide_width
     texts = _texts(slide)
     assert texts[0] == spec.title
-    source = next(x for x in texts if x.startswith(f"{LABELS['source']}:"))
+    source = next(x for x in texts if x.startswith(t("source.lkjip", LANG)))
     for src in set(rows["source_file"]):
         assert src in source
     assert spec.notes
