@@ -25,7 +25,8 @@ class Observation:
     definition: str | None = None
     formula: str | None = None
     note: str | None = None
-    status: str = "ok"  # ok | conflict | mismatch
+    status: str = "ok"  # ok | conflict | mismatch | suspect
+    status_reason: str | None = None  # why a value is suspect (or a mismatch), in words
     confirmed: bool = False  # agrees with its own numerator/denominator (or parts/total)
 
     def key(self) -> tuple:

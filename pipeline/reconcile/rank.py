@@ -4,6 +4,8 @@ stored columns, and a test checks the two agree.
 
 In order, a candidate wins when it
 
+0. is not suspect — a value a written plausibility rule doubts (`status = 'suspect'`, see
+   `pipeline/reconcile/plausibility.py`) never wins over one that is not;
 1. is not a mismatch — a stated value that disagrees with its own figures loses;
 2. is confirmed by its own numerator/denominator (or parts/total), or feeds a confirmed rate;
 3. comes from the performance-measurement chapter (BAB III), then annexes, the planning
@@ -27,6 +29,7 @@ def section_rank(section: str) -> int:
 
 def sort_key(o: Observation, n_agreeing: int) -> tuple:
     return (
+        1 if o.status == "suspect" else 0,
         1 if o.status == "mismatch" else 0,
         0 if o.confirmed else 1,
         section_rank(o.section),

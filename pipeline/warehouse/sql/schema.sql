@@ -4,7 +4,9 @@ CREATE TABLE reports (
     report_id      VARCHAR PRIMARY KEY,   -- first 12 hex digits of the file's SHA-256
     source_file    VARCHAR NOT NULL,
     original_name  VARCHAR NOT NULL,
-    regency        VARCHAR NOT NULL,
+    regency        VARCHAR NOT NULL,      -- display name, unique across area types: 'Muara Enim', 'Kota Bandung', 'Provinsi Jawa Barat'
+    area_type      VARCHAR CHECK (area_type IN ('kabupaten','kota','provinsi')),
+    area_code      VARCHAR,               -- Kemendagri code, e.g. '16.03' (kabupaten/kota) or '16' (provinsi)
     province       VARCHAR,
     agency         VARCHAR,
     report_year    INTEGER NOT NULL,
@@ -12,6 +14,10 @@ CREATE TABLE reports (
     sha256         VARCHAR NOT NULL UNIQUE,
     n_lines        INTEGER NOT NULL,
     encoding       VARCHAR NOT NULL,
+    source_kind    VARCHAR NOT NULL DEFAULT 'text' CHECK (source_kind IN ('text','pdf')),
+    text_file      VARCHAR,               -- for a PDF: the extracted text under data/curated/text/ that source_line counts in
+    n_pages        INTEGER,               -- for a PDF: its page count
+    coverage       VARCHAR,               -- JSON: headline indicators yielded / missing
     parsed_at      TIMESTAMP NOT NULL,
     detection      VARCHAR,               -- why regency / year / period were detected as they were
     n_tables       INTEGER,
@@ -34,9 +40,11 @@ CREATE TABLE observations (
     unit         VARCHAR NOT NULL CHECK (unit IN ('percent','rupiah','persons','count','cases')),
     source_file  VARCHAR NOT NULL,
     source_line  INTEGER NOT NULL,
+    source_page  INTEGER,                 -- 1-based PDF page; NULL for text files
     source_text  VARCHAR NOT NULL,
     method       VARCHAR NOT NULL CHECK (method IN ('table','narrative','derived','curated')),
-    status       VARCHAR NOT NULL CHECK (status IN ('ok','conflict','mismatch')),
+    status       VARCHAR NOT NULL CHECK (status IN ('ok','conflict','mismatch','suspect')),
+    status_reason VARCHAR,                -- why a value is suspect / a mismatch, in words
     definition   VARCHAR,
     formula      VARCHAR,
     note         VARCHAR,
@@ -85,6 +93,7 @@ CREATE TABLE budget_lines (
     remaining         DOUBLE,
     source_file       VARCHAR NOT NULL,
     source_line       INTEGER NOT NULL,
+    source_page  INTEGER,
     source_text       VARCHAR NOT NULL,
     method            VARCHAR NOT NULL,
     section           VARCHAR NOT NULL,
@@ -111,6 +120,7 @@ CREATE TABLE indicator_rows (
     category            VARCHAR,
     source_file         VARCHAR NOT NULL,
     source_line         INTEGER NOT NULL,
+    source_page  INTEGER,
     source_text         VARCHAR NOT NULL
 );
 
@@ -127,6 +137,7 @@ CREATE TABLE training_courses (
     method       VARCHAR NOT NULL,
     source_file  VARCHAR NOT NULL,
     source_line  INTEGER NOT NULL,
+    source_page  INTEGER,
     source_text  VARCHAR NOT NULL
 );
 
@@ -143,6 +154,7 @@ CREATE TABLE context_values (
     method          VARCHAR NOT NULL,
     source_file     VARCHAR NOT NULL,
     source_line     INTEGER NOT NULL,
+    source_page  INTEGER,
     source_text     VARCHAR NOT NULL
 );
 
@@ -168,7 +180,8 @@ CREATE TABLE warnings (
     severity    VARCHAR NOT NULL CHECK (severity IN ('error','warning','info')),
     code        VARCHAR NOT NULL,
     message     VARCHAR NOT NULL,
-    source_line INTEGER
+    source_line INTEGER,
+    source_page INTEGER
 );
 
 CREATE TABLE indicators (
