@@ -120,3 +120,21 @@ def classify_clause(text: str, value: float, unit: str | None) -> Match | None:
                     if m:
                         return m
     return None
+
+
+WRAP_TAIL_WORDS = 2
+
+
+def label_spans(before: str, after: str) -> bool:
+    """An indicator name runs across the break between `before` and `after` and ends within
+    the first words of `after` ("tingkat pengangguran" | "terbuka")."""
+    a, b = normalise(before), normalise(after)
+    if not a or not b:
+        return False
+    joined, cut = f"{a} {b}", len(a)
+    for ind in indicators().values():
+        for p in ind.patterns:
+            for m in p.finditer(joined):
+                if m.start() < cut < m.end() and len(joined[cut:m.end()].split()) <= WRAP_TAIL_WORDS:
+                    return not any(x.search(joined) for x in ind.excludes)
+    return False
