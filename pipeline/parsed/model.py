@@ -49,7 +49,7 @@ class Row:
 
 @dataclass
 class Table:
-    encoding: str  # tsv | pipe | html | flat
+    encoding: str  # tsv | pipe | html | flat | aligned
     line_start: int
     line_end: int
     rows: list[Row]

@@ -14,6 +14,7 @@ from pipeline.knowledge import compiled, normalise
 from pipeline.numbers import try_parse
 from pipeline.parsed.headers import YEAR_TOKEN, count_header_rows, is_numeric_cell, normalise_flat, role_of
 from pipeline.parsed.model import Row, Sentence, Table, clean_cell
+from pipeline.parsed.tables_aligned import find_aligned_tables
 from pipeline.parsed.tables_markup import find_html_tables, find_pipe_tables
 from pipeline.parsed.tables_text import find_flat_tables, find_tsv_tables
 
@@ -178,7 +179,7 @@ def split_sentences(lines: list[str], table_lines: set[int], sections: list[str]
 def segment(lines: list[str]) -> Document:
     taken: set[int] = set()
     tables: list[Table] = []
-    for finder in (find_html_tables, find_pipe_tables, find_tsv_tables, find_flat_tables):
+    for finder in (find_html_tables, find_pipe_tables, find_tsv_tables, find_flat_tables, find_aligned_tables):
         tables.extend(finder(lines, taken))
     for t in tables:
         t.header_rows = count_header_rows(t)
