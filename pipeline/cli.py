@@ -194,6 +194,21 @@ def explain(
     console.print(table)
 
 
+@app.command()
+def export(
+    out: Path = typer.Option(Path("data/curated/bundle"), "--out", help="Folder of the bundle (replaced whole)."),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+) -> None:
+    """Write the research data bundle: Parquet, CSV, XLSX, indicator metadata, README, datapackage.json."""
+    from pipeline.warehouse.bundle import write_bundle
+
+    _open(db).close()  # the same message as the other commands when there is no warehouse
+    bundle = write_bundle(db, out)
+    console.print(f"[green]✓ wrote {out}[/green] — bundle {bundle.version}: {bundle.files} files, "
+                  f"{bundle.bytes / 1e6:.1f} MB, {bundle.rows['observations']:,} observations "
+                  f"[dim]{bundle.seconds:.2f}s[/dim]")
+
+
 def _open(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection, or a message saying how to build the warehouse (exit 1)."""
     if not db.is_file():
