@@ -48,7 +48,7 @@ class ReportResult:
 
 def process_report(raw: RawReport, original_name: str, overrides: dict | None = None) -> ReportResult:
     clear_document_caches()
-    ident: Identity = identify(raw.lines, overrides)
+    ident: Identity = identify(raw.lines, overrides, file_name=raw.name)
     doc = segment(raw.lines)
     ext = extract(doc, ident.report_year, ident.period, ident.regency)
     obs, conflicts, agreement = reconcile(ext.observations)
@@ -115,6 +115,8 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
         "source_file": src,
         "original_name": original_name,
         "regency": ident.regency,
+        "area_type": ident.area_type,
+        "area_code": ident.area_code,
         "province": ident.province,
         "agency": ident.agency,
         "report_year": ident.report_year,

@@ -49,7 +49,7 @@ def work(job: tuple[Path, str, dict, Path | None, str]):
     try:
         result = process_report(raw, original, overrides)
     except IdentificationError as exc:
-        return path.name, FileProblem(path.name, "error", "unknown_regency", f"{path.name}: {exc}"), False
+        return path.name, FileProblem(path.name, "error", getattr(exc, "code", "unknown_regency"), f"{path.name}: {exc}"), False
     except Exception as exc:  # noqa: BLE001 - one bad report must not stop the build
         return path.name, FileProblem(path.name, "error", "internal", f"{path.name}: could not be processed ({type(exc).__name__}: {exc})"), False
     if cache:
