@@ -40,7 +40,8 @@ SCHEMA_TYPE = {"VARCHAR": "string", "INTEGER": "integer", "BIGINT": "integer", "
 # (size, SHA-256) by Frictionless; its schema — the same fields as the CSV — is checked against
 # the file's own Parquet schema by `bundle.check` and the tests.
 PARQUET = {"type": "file", "format": "parquet", "mediatype": "application/vnd.apache.parquet"}
-CSV_NOTE = ("UTF-8, comma-separated, one header row; an empty cell is a missing value. Lists are JSON text. "
+CSV_NOTE = ("UTF-8, comma-separated, one header row; an empty cell is a missing value, a quoted empty cell (\"\") "
+            "an empty text. Lists are JSON text. "
             "Timestamps are ISO 8601 (UTC). A text cell that begins with = + - @, a tab, a carriage return or an "
             "apostrophe carries one extra leading apostrophe so that spreadsheets show it as text instead of "
             "running it as a formula: drop one leading apostrophe to get the original (the Parquet files hold it unchanged).")
