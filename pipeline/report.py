@@ -79,6 +79,10 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
         if o.note and ("read as thousands" in o.note or "could be" in o.note):
             warnings.append({"report_id": report_id, "source_file": src, "severity": "info", "code": "number",
                              "message": o.note, "source_line": o.source_line})
+        if o.status == "suspect":  # a value a plausibility rule doubts (pipeline/reconcile/plausibility.py)
+            warnings.append({"report_id": report_id, "source_file": src, "severity": "info", "code": "suspect",
+                             "message": f"{o.indicator} {o.value:g} ({o.kind}, {o.scope}, {o.year}) is doubtful: {o.status_reason}",
+                             "source_line": o.source_line})
 
     observations = []
     for o in obs:

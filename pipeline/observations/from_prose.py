@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from pipeline.knowledge import compiled, indicators, normalise
+from pipeline.knowledge import compiled, indicators, normalise, vocabulary
 from pipeline.numbers import NumberError, parse_number
 from pipeline.observations.classify import Match, classify, unit_of, warehouse_unit
 from pipeline.observations.context import value_period, year_spans
@@ -252,6 +252,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         note = parsed.note
         if unit is None and spec.unit == "percent" and parsed.decimals == 0 and value > 100:
             continue  # a count under a rate's name, not the rate
+        if unit is None and parsed.decimals == 0 and match.indicator in vocabulary()["prose_percent_only"] and kind != "achievement":
+            continue
         if match.indicator == "tpt" and kind == "actual" and value > 35:
             kind, note = "achievement", f"{value:g} is not a plausible unemployment rate: read as the achievement (capaian)"
         if match.indicator == "tpt" and kind == "actual" and tpt_source_year and not re.search(r"tahun\s+\d{4}", text[c0:end + 30], re.I):
