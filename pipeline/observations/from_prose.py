@@ -60,9 +60,10 @@ def read_prose(sentences: list[ProseSentence], ctx, out: Extraction, tpt_source_
             if len(s.text) <= 90 and not s.text.rstrip().endswith("."):
                 heading = re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4}|[a-z]\.\d)[.)]?\s+", "", s.text, flags=re.I).strip(" :")
             continue
-        if read_budget_sentence(s, heading, ctx, out):
+        taken: set[int] = set()
+        if read_budget_sentence(s, heading, ctx, out, taken):
             # the budget reader took the amounts; other figures in the sentence are still read
-            _numbers(s, ctx, out, tpt_source_year, plan, budget_done=True)
+            _numbers(s, ctx, out, tpt_source_year, plan, budget_done=True, taken=taken)
             lead_in = None
             continue
         if FORMULA.search(s.text):
@@ -148,7 +149,7 @@ def _absorption_scope(text: str, start: int) -> Match | None:
 
 
 def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None, plan: bool = False,
-             budget_done: bool = False) -> bool:
+             budget_done: bool = False, taken: set[int] = frozenset()) -> bool:
     text = s.text
     if _peer_pairs(s, ctx, out):
         return True
@@ -175,6 +176,9 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             continue
         if DELTA.search(before_all):
             prev_end = end
+            continue
+        if start in taken:
+            prev_end = end  # the budget reader read it as the absorption of the amounts before it
             continue
         unit = tk.unit
         if re.search(r"\b(rp|prop)\.?\s*$", before_all[-6:], re.I):
@@ -213,7 +217,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             if match and match.indicator not in (base, *indicators()[base].variants.values()):
                 match = None
         if match is None and last and (unit is None or unit in indicators()[last[0].indicator].units) \
-                and subgroup(local, text[tk.unit_end : tk.unit_end + 80], text):
+                and subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text):
             match = Match(last[0].indicator)  # "150 orang, di antaranya 40 orang perempuan": a part of the figure before
         strong_cue = kind != "actual" or re.search(r"\b(realisasi|terealisasi|tercapai)\b", local, re.I)
         if match is None and (unit in ("percent", None) or strong_cue):
@@ -244,7 +248,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             match = _absorption_scope(text, start) or match
         spec = indicators()[match.indicator]
         if match.scope == "total" and not match.indicator.startswith("budget_"):
-            part = subgroup(local, text[tk.unit_end : tk.unit_end + 80], text)
+            part = subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text)
             if part:  # "... sebanyak 120 orang perempuan": a part, never the total
                 match = Match(match.indicator, part[0], part[1], match.definition)
         year = _year(text, start, tk.unit_end, ctx, spans, bound)

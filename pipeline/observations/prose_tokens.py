@@ -150,15 +150,19 @@ def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | No
     """(scope, level) of a sub-group named in the words before a figure (since the previous
     figure) or right after its unit ("120 orang perempuan"), else None. Two groups of one level
     named together ("laki-laki dan perempuan sebanyak 500 orang") are their sum, not a part."""
-    near_after = re.split(r"[,;.\d]|\b(?:sedangkan|yang)\b", normalise(after), maxsplit=1)[0]
+    after_norm = normalise(after)
+    near_after = re.split(r"[,;.\d]", after_norm, maxsplit=1)[0]  # up to the next figure or clause
+    adjacent = re.split(r"\b(?:dan|serta|sedangkan|yang|dengan|dari)\b", near_after, maxsplit=1)[0]  # "120 orang perempuan"
     whole = normalise(sentence)
     for text in (near_after, normalise(local)):
+        named = _named(text)
+        if len({(s, lv) for s, lv, _ in named}) > len({lv for _, lv, _ in named}):
+            return None  # "APBD dan APBN", "laki-laki dan perempuan": their sum
+    for text in (adjacent, normalise(local)):
         named = _named(text)
         if not named:
             continue
         scope, level, split = named[0]
-        if len({s for s, lv, _ in named if lv == level}) > 1:
-            return None
         if split and not (_split().search(whole) or len({s for s, lv, _ in _named(whole) if lv == level}) > 1):
             return None
         return scope, level

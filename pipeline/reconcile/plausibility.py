@@ -58,7 +58,7 @@ def _rate_equals_absorption(stated: list[Observation], everything: list[Observat
         if (o.indicator not in r["indicators"] or o.kind not in r["kinds"] or o.confirmed or o.unit != "percent"
                 or o.decimals < r["min_decimals"] or any(abs(o.value - v) < 1e-9 for v in r["ignore_values"])):
             continue
-        same = [a for a in absorptions if a.year == o.year and a.source_line != o.source_line
+        same = [a for a in absorptions if a.year == o.year and a is not o
                 and abs(a.value - o.value) <= r["tolerance"] + 1e-9]
         if same:
             a = min(same, key=lambda x: (x.method == "derived", x.source_line))
