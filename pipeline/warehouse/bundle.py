@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 import uuid
 import zipfile
@@ -107,9 +108,18 @@ def current_bundle(db_path: Path, out_dir: Path = DEFAULT_OUT) -> Path:
     """`out_dir` holding a bundle of the warehouse as it is now: reused when it was exported from
     the same build, (re)written otherwise. For the notebook and the dashboard."""
     out_dir = Path(out_dir)
-    if bundle_build(out_dir) != _warehouse_build(Path(db_path)):
+    if not is_current(out_dir, db_path):
         write_bundle(db_path, out_dir)
     return out_dir
+
+
+def zip_for_warehouse(db_path: Path, bundle_dir: Path = DEFAULT_OUT) -> bytes:
+    """The bundle of the warehouse as it is now, as one zip: the exported bundle when it is from the
+    current build, else one written to a temporary folder (the app never writes into data/curated/)."""
+    if is_current(bundle_dir, db_path):
+        return zip_bundle(bundle_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        return zip_bundle(write_bundle(db_path, Path(tmp) / "bundle").path)
 
 
 def zip_bundle(bundle_dir: Path) -> bytes:
@@ -135,6 +145,12 @@ def bundle_build(bundle_dir: Path) -> dict | None:
     except (FileNotFoundError, KeyError, ValueError):
         return None
     return {k: build.get(k) for k in BUILD_IDENTITY}
+
+
+def is_current(bundle_dir: Path, db_path: Path) -> bool:
+    """Was the bundle in bundle_dir exported from the warehouse's current build?"""
+    build = _warehouse_build(Path(db_path))
+    return any(build.values()) and bundle_build(bundle_dir) == build
 
 
 def _warehouse_build(db_path: Path) -> dict:
