@@ -10,9 +10,12 @@ and the *cover* name, so every mention is weighted by where it stands:
     plain mention  "di Kota Bandung", "Bupati Bungo"                               MENTION
     on the cover   any of the above in the title region                           + COVER
 
-A province named right after a kabupaten or kota ("Kabupaten Bungo Provinsi Jambi") is that
-unit's address, and any plain province mention weighs a quarter: a unit's report names its
-province as context, while a provincial report names itself through its agency anyway.
+A unit's report names its province as context — its address ("Kabupaten Bungo Provinsi
+Jambi", or "PROVINSI JAMBI" on the cover line under "KABUPATEN BUNGO"), the provincial
+government that helps it, the provincial agency it works with — while a provincial report
+names itself through its agency and its cover. So in the body a province named in passing or
+with its government weighs a quarter (PROVINCE_CONTEXT) and with its agency half
+(PROVINCE_AGENCY); an address weighs a quarter wherever it stands.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from pipeline.knowledge import AREA_TYPES, Area, display_name, gazetteer, identi
 from pipeline.raw.cover import clean, cover_lines
 
 AGENCY, GOVERNMENT, MENTION, COVER = 10.0, 5.0, 1.0, 10.0
-PROVINCE_CONTEXT = 0.25  # a plain province mention, or one that is a unit's address
+PROVINCE_CONTEXT = 0.25  # a province named in passing, as an address, or with its government, in the body
+PROVINCE_AGENCY = 0.5  # the provincial agency named in the body (times AGENCY): often a unit's partner
 UNKNOWN_MIN_SCORE = 3.0  # a name outside the gazetteer must be named at least this much
 _NAME_WORD = re.compile(r"[A-Za-z][a-z'A-Z]+(?:-[A-Za-z]+)*")  # "Rp." or "A." is no part of a name
 COVER_LINE = 120  # a longer line on the cover is a sentence: its plain mentions get no bonus
@@ -176,6 +180,7 @@ def detect_area(lines: list[str]) -> AreaFinding:
     nonempty = [i for i, t in enumerate(texts) if t]
     previous = {b: a for a, b in zip(nonempty, nonempty[1:])}
     following = {a: b for a, b in zip(nonempty, nonempty[1:])}
+    ends_with_unit: set[int] = set()  # lines whose last words name a kabupaten / kota
     for i in nonempty:
         own = texts[i]
         if not pats["prefilter"].search(own):
@@ -203,20 +208,26 @@ def detect_area(lines: list[str]) -> AreaFinding:
             if not name:
                 continue
             pre = text[max(0, m.start() - PRE_CONTEXT):m.start()]
-            if not pre.strip(" -–:,*") and i in previous:  # "DINAS TENAGA KERJA" / "KOTA BANDUNG"
+            line_start = not pre.strip(" -–:,*")
+            if line_start and i in previous:  # "DINAS TENAGA KERJA" / "KOTA BANDUNG"
                 pre = texts[previous[i]]
             context, phrase = ("mention", None) if kind == "head" else _context_kind(pre)
             if kind == "prefix" and m.group(0).lower().startswith("pem"):  # Pemkab / Pemkot / Pemprov
                 context = "government"
             weight = {"agency": AGENCY, "government": GOVERNMENT, "mention": MENTION}[context]
-            address = area_type == "provinsi" and m.start() - last_unit_end <= 3
+            address = area_type == "provinsi" and (
+                m.start() - last_unit_end <= 3 or (line_start and previous.get(i) in ends_with_unit))
             on_cover = False
-            if area_type == "provinsi" and (address or context == "mention"):
+            if area_type == "provinsi" and (address or (i not in cover and context != "agency")):
                 weight = PROVINCE_CONTEXT
+            elif area_type == "provinsi" and i not in cover:
+                weight *= PROVINCE_AGENCY
             elif on_cover := (i in cover and (len(own) <= COVER_LINE or context != "mention")):
                 weight += COVER
             if area_type != "provinsi":
                 last_unit_end = end
+                if not own[end:].strip(" .,;:*|"):
+                    ends_with_unit.add(i)
             cand = found.get(key)
             if cand is None:
                 cand = found[key] = Candidate(area_type, name, area, first_line=i + 1)
