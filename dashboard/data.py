@@ -29,7 +29,7 @@ DB_PATH = Path(os.environ.get("LKJIP_DB", ROOT / "data/curated/warehouse.duckdb"
 RAW_DIR = Path(os.environ.get("LKJIP_RAW", ROOT / "data/raw"))
 SNAPSHOT = "_warehouse_snapshot"  # session-state key: the snapshot this run reads
 
-OBS_COLUMNS = """regency, indicator, scope, scope_level, year, period, kind, value, unit, method, status, definition,
+OBS_COLUMNS = """regency, indicator, scope, scope_level, year, period, kind, value, unit, method, status, status_reason, definition,
     formula, label, section, source_file, source_line, source_text"""
 
 

@@ -211,3 +211,35 @@ def test_rules_are_data():
                  "derived_from_doubtful", "off_topic_tables", "header_fragments"):
         assert name in spec
     assert all(re.compile(p) for p in spec["off_topic_tables"].values())
+
+
+# ---- the dashboard shows doubt -------------------------------------------------------------------
+
+def test_dashboard_marks_a_suspect_value_with_its_reason():
+    from dashboard.components import status_badge
+
+    mark = status_badge({"method": "table", "has_conflict": False, "status": "suspect",
+                         "status_reason": "equals the budget absorption 97.82% (line 943)"})
+    assert "diragukan" in mark and "line 943" in mark
+    assert "diragukan" not in status_badge({"method": "table", "has_conflict": False, "status": "ok"})
+
+
+def test_dashboard_never_ranks_a_suspect_value_as_plain():
+    import pandas as pd
+
+    from dashboard.charts import bar_by_regency
+
+    rows = pd.DataFrame([
+        {"regency": "Kerinci", "year": 2024, "period": "annual", "value": 61.2, "method": "table", "status": "ok",
+         "source_file": "a.txt", "source_line": 10},
+        {"regency": "Merangin", "year": 2024, "period": "annual", "value": 97.8, "method": "table", "status": "suspect",
+         "source_file": "b.txt", "source_line": 20},
+        {"regency": "Tebo", "year": 2024, "period": "annual", "value": 44.0, "method": "table", "status": "ok",
+         "source_file": "c.txt", "source_line": 30},
+    ])
+    fig = bar_by_regency(rows, {}, "percent", "id")
+    bars = fig.data[0]
+    # horizontal bars are drawn bottom-up: the doubtful value sits below every plain one, cross-hatched
+    assert [y.split(" · ")[0] for y in bars.y] == ["Merangin", "Tebo", "Kerinci"]
+    assert list(bars.marker.pattern.shape) == ["x", "", ""]
+    assert bars.text[0].endswith("?")
