@@ -230,9 +230,11 @@ class Gazetteer:
 
     def match(self, area_type: str, words: list[str]) -> tuple[Area, int] | None:
         """The longest run of leading `words` that names a unit of this type, and its length
-        ("Tanjung Jabung Barat Tahun 2020" -> Tanjung Jabung Barat, 3)."""
+        ("Tanjung Jabung Barat Tahun 2020" -> Tanjung Jabung Barat, 3). Punctuation ending the
+        run is no part of the name ("Bungo," "Riau."), inside it may be ("Kep. Riau")."""
         for n in range(min(len(words), 5), 0, -1):
-            found = self.area(area_type, " ".join(words[:n]))
+            phrase = " ".join(words[:n])
+            found = self.area(area_type, phrase) or self.area(area_type, phrase.rstrip(".,;:'\")"))
             if found:
                 return found, n
         return None

@@ -36,6 +36,24 @@ def test_agency_and_area_from_the_cover(cover, regency, area_type, code, agency)
     assert (ident.regency, ident.area_type, ident.area_code, ident.agency) == (regency, area_type, code, agency)
 
 
+def test_provincial_agency_written_without_provinsi():
+    ident = identify(report("LKjIP TAHUN 2022", "DINAS TENAGA KERJA DAN TRANSMIGRASI JAWA BARAT",
+                            body=["Disnakertrans Jabar menyelenggarakan pelatihan di Kabupaten Garut."]))
+    assert (ident.regency, ident.area_code) == ("Provinsi Jawa Barat", "32")
+
+
+def test_a_name_shared_with_a_kota_needs_its_prefix():
+    # "Jambi" alone is both Kota Jambi and Provinsi Jambi: the kabupaten named with its agency decides
+    ident = identify(report("LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA DAN TRANSMIGRASI JAMBI",
+                            body=["Dinas Tenaga Kerja Kabupaten Bungo dan Provinsi Jambi menandatangani kerja sama."]))
+    assert ident.regency == "Bungo"
+
+
+def test_province_abbreviated_with_a_dot():
+    ident = identify(report("LAPORAN KINERJA TAHUN 2023", "DINAS TENAGA KERJA DAN TRANSMIGRASI PROV. KEP. RIAU"))
+    assert (ident.regency, ident.area_code) == ("Provinsi Kepulauan Riau", "21")
+
+
 def test_kota_report_naming_its_namesake_kabupaten_stays_the_kota():
     body = ["Dinas Tenaga Kerja Kota Bandung menyelenggarakan bursa kerja.",
             "Banyak pencari kerja datang dari Kabupaten Bandung dan Kabupaten Bandung Barat.",
@@ -124,6 +142,16 @@ def test_quarter_columns_in_an_annual_report_do_not_make_it_quarterly():
     lines = ["No\tUraian\tTriwulan I\tTriwulan II", *report("LAPORAN KINERJA TAHUN 2022",
                                                             "DINAS TENAGA KERJA KOTA BANDUNG", body=body, repeat=5)]
     assert identify(lines).period == "annual"
+
+
+@pytest.mark.parametrize(("title", "period"), [
+    ("LAPORAN KINERJA TRIWULAN KEDUA TAHUN 2022", "Q2"),
+    ("LAPORAN KINERJA SEMESTER II TAHUN 2022", "S2"),
+    ("LAPORAN KINERJA TW. III TAHUN 2022", "Q3"),
+    ("LAPORAN KINERJA TAHUNAN 2022", "annual"),
+])
+def test_period_on_the_cover(title, period):
+    assert identify(report(title, "DINAS TENAGA KERJA KOTA BANDUNG")).period == period
 
 
 def test_quarter_from_the_reports_own_title_phrase_without_a_cover():

@@ -107,15 +107,26 @@ def _patterns() -> dict:
     stems = sorted({re.match(r"[a-z]+", w).group(0)[:4] for w, _, _ in prefixes})
     prefilter = re.compile("|".join(stems), re.I)
     heads = "|".join(voc["agency_heads"])
-    # the agency phrase that ends right before a mention: "... dinas tenaga kerja dan transmigrasi "
+    prefix_words = "|".join(sorted({re.match(r"[a-z]+", w).group(0) for w, _, kind in prefixes if kind == "prefix"}))
+    # the agency phrase that ends right before a mention: "... dinas tenaga kerja dan transmigrasi ";
+    # it never runs over another agency's head or an area ("dinas ... kabupaten bungo dan")
     agency_tail = re.compile(
-        rf"(?P<phrase>\b(?:{heads})\b(?:[\s,&/]+(?!(?:{heads})\b)[a-z]+){{1,10}}|{voc['agency_abbreviation']})"
+        rf"(?P<phrase>\b(?:{heads})\b(?:[\s,&/]+(?!(?:{heads}|{prefix_words})\b)[a-z]+){{1,10}}|{voc['agency_abbreviation']})"
         r"\s*(?:\((?P<abbr>[^()]{2,30})\)\s*)?$")
+    # a province right after its agency without "Provinsi" ("Disnakertrans Jawa Barat"); only names
+    # no kabupaten or kota shares ("Jambi", "Bengkulu" need their prefix)
+    gaz = gazetteer()
+    shared = set(gaz.aliases) | set(gaz.city_aliases)
+    bare = sorted((a for a in gaz.province_aliases if a not in shared and len(a) > 3), key=len, reverse=True)
+    bare_province = re.compile(r"\b(" + "|".join(re.escape(a) for a in bare) + r")\b", re.I)
+    agency_hint = re.compile(rf"\b(?:{heads})\b|{voc['agency_abbreviation']}", re.I)
     return {
         "kinds": [(area_type, kind) for _, area_type, kind in prefixes],
         "mention": mention,
         "dangling": dangling,
         "prefilter": prefilter,
+        "bare_province": bare_province,
+        "agency_hint": agency_hint,
         "agency_tail": agency_tail,
         "labour": re.compile(voc["agency_labour"]),
         "government": re.compile(voc["government"]),
@@ -181,66 +192,90 @@ def detect_area(lines: list[str]) -> AreaFinding:
     previous = {b: a for a, b in zip(nonempty, nonempty[1:])}
     following = {a: b for a, b in zip(nonempty, nonempty[1:])}
     ends_with_unit: set[int] = set()  # lines whose last words name a kabupaten / kota
+
+    def count(i: int, area_type: str, name: str, area: Area | None, context: str, phrase: str | None,
+              address: bool) -> None:
+        weight = {"agency": AGENCY, "government": GOVERNMENT, "mention": MENTION}[context]
+        on_cover = False
+        if area_type == "provinsi" and (address or (i not in cover and context != "agency")):
+            weight = PROVINCE_CONTEXT
+        elif area_type == "provinsi" and i not in cover:
+            weight *= PROVINCE_AGENCY
+        elif on_cover := (i in cover and (len(texts[i]) <= COVER_LINE or context != "mention")):
+            weight += COVER
+        key = (area_type, name)
+        cand = found.get(key)
+        if cand is None:
+            cand = found[key] = Candidate(area_type, name, area, first_line=i + 1)
+        cand.score += weight
+        cand.cues[context] += 1
+        if on_cover:
+            cand.cues["cover"] += 1
+        if phrase:
+            cand.agencies[agency_name(phrase)] += 1
+
     for i in nonempty:
         own = texts[i]
-        if not pats["prefilter"].search(own):
-            continue
-        text = own
-        if i in following and pats["dangling"].search(own[-25:].rstrip(" :,-*|")):  # "PEMERINTAH KABUPATEN" / "MUARA ENIM"
-            text = own + " " + texts[following[i]]
-        last_unit_end = -10
-        pos = 0
-        while (m := pats["mention"].search(text, pos)) is not None and m.start() < len(own):
-            area_type, kind = _kind_of(m)
-            spans = [w.span() for w in re.finditer(r"\S+", m.group("name"))]
-            words = [m.group("name")[a:b] for a, b in spans]
-            hit = gaz.match(area_type, [w.strip(".,;:'") for w in words])
-            if hit:
-                area, n = hit
-                key, name = (area_type, area.name), area.name
-            else:
-                name = _unknown_name(words) if area_type != "provinsi" else None  # all 38 provinces are known
-                n = len(name.split()) if name else 0
-                key, area = (area_type, name or ""), None
-            # continue right after the name: "Kota Bandung dan Kabupaten Bandung" is two mentions
-            end = m.start("name") + spans[n - 1][1] if n else m.end() - len(m.group("name"))
-            pos = max(end, m.start() + 1)
-            if not name:
-                continue
-            pre = text[max(0, m.start() - PRE_CONTEXT):m.start()]
-            line_start = not pre.strip(" -–:,*")
-            if line_start and i in previous:  # "DINAS TENAGA KERJA" / "KOTA BANDUNG"
-                pre = texts[previous[i]]
-            context, phrase = ("mention", None) if kind == "head" else _context_kind(pre)
-            if kind == "prefix" and m.group(0).lower().startswith("pem"):  # Pemkab / Pemkot / Pemprov
-                context = "government"
-            weight = {"agency": AGENCY, "government": GOVERNMENT, "mention": MENTION}[context]
-            address = area_type == "provinsi" and (
-                m.start() - last_unit_end <= 3 or (line_start and previous.get(i) in ends_with_unit))
-            on_cover = False
-            if area_type == "provinsi" and (address or (i not in cover and context != "agency")):
-                weight = PROVINCE_CONTEXT
-            elif area_type == "provinsi" and i not in cover:
-                weight *= PROVINCE_AGENCY
-            elif on_cover := (i in cover and (len(own) <= COVER_LINE or context != "mention")):
-                weight += COVER
-            if area_type != "provinsi":
-                last_unit_end = end
-                if not own[end:].strip(" .,;:*|"):
-                    ends_with_unit.add(i)
-            cand = found.get(key)
-            if cand is None:
-                cand = found[key] = Candidate(area_type, name, area, first_line=i + 1)
-            cand.score += weight
-            cand.cues[context] += 1
-            if on_cover:
-                cand.cues["cover"] += 1
-            if phrase:
-                cand.agencies[agency_name(phrase)] += 1
+        prefixed, agency_named = pats["prefilter"].search(own), pats["agency_hint"].search(own)
+        if prefixed:
+            _prefixed_mentions(i, texts, previous, following, ends_with_unit, count)
+        if agency_named:
+            for m in pats["bare_province"].finditer(own):
+                pre = own[max(0, m.start() - PRE_CONTEXT):m.start()]
+                if pats["dangling"].search(pre.rstrip()[-25:]):
+                    continue  # "Provinsi Jawa Barat": counted as a prefixed mention
+                context, phrase = _context_kind(pre)
+                if context == "agency":
+                    area = gaz.area("provinsi", m.group(1))
+                    count(i, "provinsi", area.name, area, context, phrase, False)
     ranked = sorted(
         (c for c in found.values() if c.area is not None or c.score >= UNKNOWN_MIN_SCORE),
         key=lambda c: (-c.score, c.first_line))
     return AreaFinding(ranked)
+
+
+def _prefixed_mentions(i: int, texts: list[str], previous: dict[int, int], following: dict[int, int],
+                       ends_with_unit: set[int], count) -> None:
+    """Every "Kabupaten / Kota / Provinsi <name>" (and "Bupati <name>" ...) on line i."""
+    pats = _patterns()
+    gaz = gazetteer()
+    own = texts[i]
+    text = own
+    if i in following and pats["dangling"].search(own[-25:].rstrip(" :,-*|")):  # "PEMERINTAH KABUPATEN" / "MUARA ENIM"
+        text = own + " " + texts[following[i]]
+    last_unit_end = -10
+    pos = 0
+    while (m := pats["mention"].search(text, pos)) is not None and m.start() < len(own):
+        area_type, kind = _kind_of(m)
+        spans = [w.span() for w in re.finditer(r"\S+", m.group("name"))]
+        words = [m.group("name")[a:b] for a, b in spans]
+        hit = gaz.match(area_type, words)
+        if hit:
+            area, n = hit
+            name = area.name
+        else:
+            name = _unknown_name(words) if area_type != "provinsi" else None  # all 38 provinces are known
+            n = len(name.split()) if name else 0
+            area = None
+        # continue right after the name: "Kota Bandung dan Kabupaten Bandung" is two mentions
+        end = m.start("name") + spans[n - 1][1] if n else m.end() - len(m.group("name"))
+        pos = max(end, m.start() + 1)
+        if not name:
+            continue
+        pre = text[max(0, m.start() - PRE_CONTEXT):m.start()]
+        line_start = not pre.strip(" -–:,*")
+        if line_start and i in previous:  # "DINAS TENAGA KERJA" / "KOTA BANDUNG"
+            pre = texts[previous[i]]
+        context, phrase = ("mention", None) if kind == "head" else _context_kind(pre)
+        if kind == "prefix" and m.group(0).lower().startswith("pem"):  # Pemkab / Pemkot / Pemprov
+            context = "government"
+        address = area_type == "provinsi" and (
+            m.start() - last_unit_end <= 3 or (line_start and previous.get(i) in ends_with_unit))
+        if area_type != "provinsi":
+            last_unit_end = end
+            if not own[end:].strip(" .,;:*|"):
+                ends_with_unit.add(i)
+        count(i, area_type, name, area, context, phrase, address)
 
 
 def province_in_text(lines: list[str]) -> str | None:

@@ -142,7 +142,8 @@ def _decide_stated(f: YearFinding, file_year: int | None) -> YearFinding:
     second = next((s for _, s in ranked if s < top_score), 0.0)
     if len(tied) == 1:
         f.year = tied[0]
-        f.confidence = "high" if top_score >= TITLE and top_score >= 2 * second else "medium"
+        # high only when the cover or title states it; cues that add up to as much do not
+        f.confidence = "high" if f.first_line[f.year][0] >= TITLE and top_score >= 2 * second else "medium"
         f.cue = "the cover / title" if f.first_line[f.year][0] >= TITLE else (
             "'Laporan Kinerja ... Tahun'" if f.first_line[f.year][0] >= REPORT else "'Tahun Anggaran'")
         return f
@@ -164,8 +165,8 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
     vocab = vocabulary()
     words = dict(compiled("period_words"))
     title = _cues()["title"]
-    roman = vocab["roman"]
-    num = r"(i{1,3}|iv|[1-4])\b"
+    numbers = {**vocab["roman"], **identity_vocabulary()["ordinals"]}
+    num = r"(i{1,3}|iv|[1-4]|" + "|".join(identity_vocabulary()["ordinals"]) + r")\b"
     pats = ((re.compile(words["quarter"].pattern + r"\s*" + num), "Q"),
             (re.compile(words["semester"].pattern + r"\s*" + num), "S"))
     cover = set(cover_lines(lines))
@@ -186,7 +187,7 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
                 if not on_cover and not (t and 0 <= m.start() - t.end() <= 80):
                     continue
                 token = m.groups()[-1]
-                k = int(token) if token.isdigit() else roman.get(token)
+                k = int(token) if token.isdigit() else numbers.get(token)
                 if prefix == "S" and k not in (1, 2):
                     continue
                 label = f"{prefix}{k}"
