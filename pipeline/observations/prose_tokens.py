@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.knowledge import normalise, vocabulary
+from pipeline.knowledge import normalise, per_document, vocabulary
 from pipeline.numbers import NumberError, Parsed, parse_number
 from pipeline.observations.classify import unit_of
 
@@ -78,7 +78,8 @@ def not_a_value(before: str, after: str) -> str | None:
     return None
 
 
-def tokens(text: str, clause_start=None) -> list[Token]:
+@per_document(1 << 12)  # the budget reader and the figure reader tokenise the same sentence
+def tokens(text: str, clause_start=None) -> tuple[Token, ...]:
     """Every number in `text`, values and non-values alike (a non-value carries `skip`).
     `clause_start(offset)` gives where the clause of a number begins (for the money context)."""
     out = []
@@ -93,7 +94,7 @@ def tokens(text: str, clause_start=None) -> list[Token]:
         else:
             skip = not_a_value(before, after)
         out.append(Token(start, end, tok, unit, scale, unit_end, skip))
-    return out
+    return tuple(out)
 
 
 def values(text: str, clause_start=None) -> list[Token]:
