@@ -39,6 +39,8 @@ MIN_VALUES = 3  # figures needed before the values cue alone decides a year
 REGULATION_YEAR = re.compile(r"(nomor|no\.|nomer)\s*[\w./-]+\s+tahun\s+(\d{4})", re.I)
 YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)\d{2}\s*s\.?/?d\.?\s*(19|20)\d{2}\b", re.I)
 YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
+# every quarter / semester word starts so (vocabulary.yaml `period_words`); a cheap first test
+_PERIOD_HINT = re.compile(r"\b(?:[Tt][Rr][IiWw]|[Tt][Ww]|[Ss][Ee][Mm][Ee][Ss])")
 _TITLE_START = re.compile(r"^\W*(tahun|tribu|triwu|semester)")
 _YEAR_ONLY = re.compile(r"^\W*(?:tahun\s+)?(?:anggaran\s+)?(20[0-4]\d|199\d)\W*$")
 
@@ -91,7 +93,7 @@ def detect_year(lines: list[str], file_year: int | None = None) -> YearFinding:
             first[year] = (weight, i)
 
     for i, line in enumerate(lines):
-        if not line.strip() or is_toc_line(line):
+        if not YEAR.search(line) or is_toc_line(line):  # every cue names a year
             continue
         low = normalise(line)
         on_cover = i in cover_set and not is_table_line(line)
@@ -173,7 +175,7 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
     votes: Counter[str] = Counter()
     where: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not line.strip() or is_table_line(line) or is_toc_line(line):
+        if not _PERIOD_HINT.search(line) or is_table_line(line) or is_toc_line(line):
             continue
         low = normalise(clean(line))
         on_cover = i in cover and len(low) <= COVER_LINE
