@@ -67,6 +67,19 @@ def test_footnote_marks_are_not_values():
     assert token_reading("jumlah penganggur[^3] 5.210 orang")[0] == ("3", "footnote")
 
 
+@pytest.mark.parametrize(("text", "reasons"), [
+    ("TPT diperkirakan 5-6% tahun depan", ["range", "range"]),
+    ("target 3 s.d. 4 persen", ["range", "range"]),
+    ("Telp. (0741) 55120", ["code", None]),
+    ("rapat dimulai pukul 09.30 WIB", ["reference"]),
+    ("selama 5 hari kerja", ["duration"]),
+    ("pada tanggal 17 Agustus", ["reference"]),
+    ("Nomor 13 Tahun 2003", ["regulation", "year"]),
+])
+def test_ranges_codes_times_and_dates_are_not_values(text, reasons):
+    assert [t.skip for t in tokens(text)] == reasons
+
+
 def test_firms_are_not_disputes():
     out = read("Perselisihan hubungan industrial yang tercatat sebanyak 9 kasus di 7 perusahaan pada tahun 2023.")
     assert values_of(out, "disputes_registered") == [(9, "total", "total", 2023, "actual", "cases")]

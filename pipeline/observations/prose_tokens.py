@@ -54,6 +54,11 @@ def _rules() -> list[tuple[str, re.Pattern | None, re.Pattern | None]]:
 
 
 @cache
+def _code_token() -> re.Pattern:
+    return re.compile(vocabulary()["prose_code_token"])
+
+
+@cache
 def _scale_re() -> re.Pattern:
     words = "|".join(sorted(vocabulary()["number_scales"], key=len, reverse=True))
     return re.compile(rf"^\s*({words})\b", re.I)
@@ -91,6 +96,8 @@ def tokens(text: str, clause_start=None) -> tuple[Token, ...]:
         skip = None
         if YEAR.fullmatch(tok) and unit not in ("percent", "persons", "cases", "rupiah"):
             skip = "year"
+        elif _code_token().fullmatch(tok):
+            skip = "code"
         else:
             skip = not_a_value(before, after)
         out.append(Token(start, end, tok, unit, scale, unit_end, skip))
