@@ -156,6 +156,22 @@ def test_xlsx_has_about_and_one_sheet_per_table_and_no_formulas(bundle, duck):
     assert about["observations.source_line"].startswith("1-based line")
 
 
+def test_xlsx_sheets_stop_at_the_row_limit_and_keep_text_as_text(built, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr(B, "XLSX_MAX_ROWS", 4)  # Excel's is 1,048,576; the seeds never reach it
+    con = duckdb.connect(str(built), read_only=True)
+    try:
+        B.write_xlsx(con, tmp_path / "w.xlsx", {t: B.describe(con, t) for t in TABLES},
+                     [("=cmd|' /C calc'!A0", "#N/A"), ("plain", "text")])
+    finally:
+        con.close()
+    wb = load_workbook(tmp_path / "w.xlsx", read_only=True)
+    assert [sum(1 for _ in wb[t].iter_rows()) for t in TABLES] == [4] * len(TABLES)  # header + 3 rows
+    about = [c for row in wb["about"].iter_rows() for c in row]
+    assert [(c.value, c.data_type) for c in about[:2]] == [("=cmd|' /C calc'!A0", "s"), ("#N/A", "s")]
+
+
 # ---- indicator metadata -----------------------------------------------------------------------------
 
 def test_every_indicator_in_observations_has_a_metadata_file_and_vice_versa(bundle, duck):
