@@ -173,6 +173,24 @@ def test_subgroup_label_standing_as_total():
     assert funded.status == "ok"  # one funding source named for the whole, without a split
 
 
+def test_total_below_its_part():
+    total = obs("placements", 180, 5, unit="persons", decimals=0)
+    channel = obs("placements", 240, 6, unit="persons", decimals=0, scope="AKL", scope_level="channel")
+    other_year = obs("placements", 90, 7, unit="persons", decimals=0, year=2023)
+    check_stated([total, channel, other_year])
+    assert total.status == "suspect" and "'AKL'" in total.status_reason and "line 6" in total.status_reason
+    assert channel.status == "ok" and other_year.status == "ok"
+
+
+def test_paser_total_target_below_its_channel(con):
+    # line 569: "Jumlah pencari kerja yang ditempatkan melalui sistem antar kerja | 300 Orang" (activity target)
+    # line 570: "Jumlah tenaga kerja yang ditempatkan melalui layanan AKAD dan AKL | 500 Orang" (its sub-activity)
+    assert "300 Orang" in raw_lines(PASER)[568] and "500 Orang" in raw_lines(PASER)[569]
+    rows = con.execute("""SELECT status FROM observations WHERE regency = 'Paser' AND indicator = 'placements'
+                          AND scope = 'total' AND kind = 'target' AND value = 300""").fetchall()
+    assert rows and {r[0] for r in rows} == {"suspect"}
+
+
 def test_derived_from_a_loser_and_the_same_line_exception():
     unemployed = obs("unemployed_persons", 4200, 20, unit="persons", decimals=0)
     labour_a = obs("labour_force", 91000, 21, unit="persons", decimals=0)
