@@ -85,6 +85,26 @@ def test_provincial_report_listing_its_kabupaten_and_kota_stays_the_province():
     assert (ident.regency, ident.area_type, ident.area_code, ident.province) == ("Provinsi Jambi", "provinsi", "15", "Jambi")
 
 
+def test_no_number_of_plain_mentions_outweighs_the_agency_and_cover():
+    # a provincial report whose tables name its capital on every row
+    body = ["Dinas Tenaga Kerja dan Transmigrasi Provinsi Riau menyusun laporan ini."] + [
+        f"Kota Pekanbaru\t{k}\t3,{k}" for k in range(80)]
+    ident = identify(report("LAPORAN KINERJA TAHUN 2022", "PEMERINTAH PROVINSI RIAU", body=body))
+    assert ident.regency == "Provinsi Riau" and "high confidence" in ident.evidence["regency"]
+    # a kota report that names the namesake kabupaten fifty times
+    body = ["Dinas Tenaga Kerja Kota Bekasi membuka bursa kerja."] + ["Pekerja dari Kabupaten Bekasi."] * 50
+    ident = identify(report("LAPORAN KINERJA TAHUN 2022", "PEMERINTAH KOTA BEKASI", body=body))
+    assert ident.regency == "Kota Bekasi" and "high confidence" in ident.evidence["regency"]
+
+
+def test_plain_mentions_alone_decide_only_when_clearly_ahead():
+    lines = ["Laporan Kinerja Tahun 2022."] + ["Pencari kerja di Kota Blitar bertambah."] * 4 + [
+        "Sebagian dari Kabupaten Blitar."]
+    assert identify(lines).regency == "Kota Blitar"
+    with pytest.raises(IdentificationError):  # two against two: nothing says which
+        identify(["Laporan Kinerja Tahun 2022."] + ["Kota Blitar dan Kabupaten Blitar."] * 2)
+
+
 def test_observations_get_the_display_name_but_identity_keeps_the_bare_name():
     ident = identify(report("LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA KOTA BOGOR"))
     assert (ident.regency, ident.name, ident.area_type) == ("Kota Bogor", "Bogor", "kota")

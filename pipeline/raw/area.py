@@ -10,6 +10,9 @@ and the *cover* name, so every mention is weighted by where it stands:
     plain mention  "di Kota Bandung", "Bupati Bungo"                               MENTION
     on the cover   any of the above in the title region                           + COVER
 
+Plain mentions in the body add up with diminishing weight (`Candidate.score`), so no number
+of them outweighs a report's own agency and cover.
+
 A unit's report names its province as context — its address ("Kabupaten Bungo Provinsi
 Jambi", or "PROVINSI JAMBI" on the cover line under "KABUPATEN BUNGO"), the provincial
 government that helps it, the provincial agency it works with — while a provincial report
@@ -20,6 +23,7 @@ with its government weighs a quarter (PROVINCE_CONTEXT) and with its agency half
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +35,7 @@ from pipeline.raw.cover import clean, cover_lines
 AGENCY, GOVERNMENT, MENTION, COVER = 10.0, 5.0, 1.0, 10.0
 PROVINCE_CONTEXT = 0.25  # a province named in passing, as an address, or with its government, in the body
 PROVINCE_AGENCY = 0.5  # the provincial agency named in the body (times AGENCY): often a unit's partner
+PLAIN_SCALE = 2.0  # see Candidate.score
 UNKNOWN_MIN_SCORE = 3.0  # a name outside the gazetteer must be named at least this much
 _NAME_WORD = re.compile(r"[A-Za-z][a-z'A-Z]+(?:-[A-Za-z]+)*")  # "Rp." or "A." is no part of a name
 COVER_LINE = 120  # a longer line on the cover is a sentence: its plain mentions get no bonus
@@ -45,7 +50,8 @@ class Candidate:
     area_type: str
     name: str
     area: Area | None  # None: a name outside the gazetteer
-    score: float = 0.0
+    strong_score: float = 0.0  # agency, government and cover cues
+    plain_score: float = 0.0  # plain mentions in the body
     cues: Counter = field(default_factory=Counter)  # agency / government / mention / cover
     first_line: int = 0  # 1-based line of the first mention (ties: the earlier one wins)
     agencies: Counter = field(default_factory=Counter)  # agency names written with this area
@@ -55,12 +61,21 @@ class Candidate:
         return display_name(self.area_type, self.name)
 
     @property
-    def strong(self) -> bool:
-        return bool(self.cues["agency"] or self.cues["government"] or self.cues["cover"])
+    def score(self) -> float:
+        """Strong cues add up; plain mentions count with diminishing weight (2·√n): a report may
+        name a neighbour or its capital dozens of times in tables and prose, but names itself
+        through its agency and cover. Three plain mentions (3.5) still beat two (2.8)."""
+        return self.strong_score + PLAIN_SCALE * math.sqrt(self.plain_score)
+
+    @property
+    def self_named(self) -> bool:
+        """Named the way a report names itself: with its agency, or on the cover (one such cue
+        weighs AGENCY; the provincial agency in a unit's body weighs half and needs two)."""
+        return self.strong_score >= AGENCY
 
     def describe(self) -> str:
         parts = ", ".join(f"{k} ×{n}" for k, n in sorted(self.cues.items()) if n)
-        return f"{self.display} (score {self.score:g}: {parts}; first at line {self.first_line})"
+        return f"{self.display} (score {self.score:.3g}: {parts}; first at line {self.first_line})"
 
 
 @dataclass
@@ -73,15 +88,16 @@ class AreaFinding:
 
     @property
     def confidence(self) -> str:
-        """high: the agency or cover names it and nothing else comes close (less than half);
-        medium: clearly ahead (1.5×) with a score of 3 or more; low: anything less."""
+        """high: the report names it as itself (agency / cover) and no other area so, or at
+        less than half its score; medium: clearly ahead (1.5×) with a score of 3 or more;
+        low: anything less."""
         if not self.candidates:
             return "none"
         top = self.candidates[0]
-        second = self.candidates[1].score if len(self.candidates) > 1 else 0.0
-        if top.strong and top.score >= 2 * second:
+        second = self.candidates[1] if len(self.candidates) > 1 else None
+        if top.self_named and (second is None or not second.self_named or top.score >= 2 * second.score):
             return "high"
-        if top.score >= UNKNOWN_MIN_SCORE and top.score >= 1.5 * second:
+        if top.score >= UNKNOWN_MIN_SCORE and (second is None or top.score >= 1.5 * second.score):
             return "medium"
         return "low"
 
@@ -213,7 +229,10 @@ def detect_area(lines: list[str]) -> AreaFinding:
         cand = found.get(key)
         if cand is None:
             cand = found[key] = Candidate(area_type, name, area, first_line=i + 1)
-        cand.score += weight
+        if context == "mention" and not on_cover:
+            cand.plain_score += weight
+        else:
+            cand.strong_score += weight
         cand.cues[context] += 1
         if on_cover:
             cand.cues["cover"] += 1
@@ -238,7 +257,7 @@ def detect_area(lines: list[str]) -> AreaFinding:
                     count(i, "provinsi", area.name, area, context, phrase, False)
     ranked = sorted(
         (c for c in found.values() if c.area is not None or c.score >= UNKNOWN_MIN_SCORE),
-        key=lambda c: (-c.score, c.first_line))
+        key=lambda c: (not c.self_named, -c.score, c.first_line))  # how a report names itself first
     return AreaFinding(ranked)
 
 
