@@ -174,6 +174,12 @@ def test_period_on_the_cover(title, period):
     assert identify(report(title, "DINAS TENAGA KERJA KOTA BANDUNG")).period == period
 
 
+def test_a_sentence_about_quarterly_reports_is_not_the_period():
+    body = ["Laporan kinerja ini disusun setiap tahun, selain laporan triwulan I sampai IV kepada Wali Kota.",
+            "Laporan Kinerja Dinas Tenaga Kerja Kota Bandung dalam triwulan I mencatat kenaikan pencari kerja."]
+    assert identify(report("LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA KOTA BANDUNG", body=body, repeat=3)).period == "annual"
+
+
 def test_quarter_from_the_reports_own_title_phrase_without_a_cover():
     lines = ["Laporan Kinerja Triwulan II Tahun 2022 Dinas Tenaga Kerja Kota Bandung disusun sebagai bahan evaluasi."] * 2
     ident = identify(lines)

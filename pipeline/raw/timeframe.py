@@ -171,6 +171,7 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
     num = r"(i{1,3}|iv|[1-4]|" + "|".join(identity_vocabulary()["ordinals"]) + r")\b"
     pats = ((re.compile(words["quarter"].pattern + r"\s*" + num), "Q"),
             (re.compile(words["semester"].pattern + r"\s*" + num), "S"))
+    breaks = re.compile(identity_vocabulary()["period_title_breaks"])
     cover = set(cover_lines(lines))
     votes: Counter[str] = Counter()
     where: dict[str, int] = {}
@@ -186,7 +187,8 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
             for m in pat.finditer(low):
                 # outside the cover the period must follow the report's name closely:
                 # "Laporan Kinerja Triwulan I", "LKjIP Dinas ... Semester II"
-                if not on_cover and not (t and 0 <= m.start() - t.end() <= 80):
+                if not on_cover and not (t and 0 <= m.start() - t.end() <= 80
+                                         and not breaks.search(low, t.end(), m.start())):
                     continue
                 token = m.groups()[-1]
                 k = int(token) if token.isdigit() else numbers.get(token)
