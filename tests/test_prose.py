@@ -178,6 +178,28 @@ def test_a_channel_is_its_own_scope():
     assert values_of(out, "placements") == [(96, "AKL", "channel", 2023, "actual", "persons")]
 
 
+def test_channels_listed_after_di_antaranya():
+    out = read("Pencari kerja yang ditempatkan sebanyak 830 orang atau 24,70 persen, di antaranya melalui AKL "
+               "sebanyak 701 orang dan AKAD sebanyak 129 orang.")
+    assert sorted(values_of(out, "placements")) == [
+        (129, "AKAD", "channel", 2023, "actual", "persons"),
+        (701, "AKL", "channel", 2023, "actual", "persons"),
+        (830, "total", "total", 2023, "actual", "persons")]
+
+
+def test_a_relative_clause_leans_on_its_subject():
+    out = read("Perselisihan hubungan industrial yang tercatat sebanyak 19 kasus, yang diselesaikan sebanyak 15 kasus.")
+    assert values_of(out, "disputes_registered") == [(19, "total", "total", 2023, "actual", "cases")]
+    assert values_of(out, "disputes_resolved") == [(15, "total", "total", 2023, "actual", "cases")]
+
+
+def test_the_agency_budget_under_a_chapter_heading_is_the_total():
+    out = read("BAB III AKUNTABILITAS KINERJA\nPagu anggaran Dinas Tenaga Kerja tahun 2023 sebesar Rp 6,75 miliar "
+               "dengan realisasi Rp 6,02 miliar atau 89,19 persen.")
+    assert {(o.indicator, o.scope) for o in out.observations} == {
+        ("budget_allocated", "total"), ("budget_realized", "total"), ("budget_absorption", "total")}
+
+
 def test_a_district_is_its_own_scope():
     scope = subgroup("pencari kerja terdaftar di Kecamatan Pauh sebanyak", " orang", "")
     assert scope == ("Kecamatan Pauh", "area")

@@ -149,6 +149,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
     bound_end = -10
     last: tuple[Match, int] | None = None  # the last value read in this sentence and where it ended
     targets: set[str] = set()  # indicators given a target earlier in the sentence
+    read: list[Match] = []  # what the figures before this one were
     for tk in tokens:
         start, end = tk.start, tk.end
         before_all = text[max(0, start - 40) : start]
@@ -198,11 +199,13 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             match = classify(indicators()[base].title["id"], unit) if unit else None
             if match and match.indicator not in (base, *indicators()[base].variants.values()):
                 match = None
-        if match is None and last and (unit is None or unit in indicators()[last[0].indicator].units) \
-                and subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text):
-            match = Match(last[0].indicator)  # "150 orang, di antaranya 40 orang perempuan": a part of the figure before
+        if match is None and read and subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text):
+            # "150 orang, di antaranya 40 orang perempuan": a part of the last figure of the same unit
+            same = [m for m in reversed(read) if unit is None or unit in indicators()[m.indicator].units]
+            match = Match(same[0].indicator) if same else None
         strong_cue = kind != "actual" or re.search(r"\b(realisasi|terealisasi|tercapai)\b", local, re.I)
-        if match is None and (unit in ("percent", None) or strong_cue):
+        relative = re.match(r"\s*yang\b", text[c0:start], re.I)  # ", yang diselesaikan 27 kasus": the subject is before
+        if match is None and (unit in ("percent", None) or strong_cue or relative):
             k = k0
             back = 1
             while match is None and k - back >= 0 and back <= 2:
@@ -251,6 +254,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             kind, note = "target", _join(note, "planned (the paragraph schedules it for later in the year)")
             period = "annual"
         last = (match, end)
+        read.append(match)
         if kind == "target":
             targets.add(match.indicator)
         if place and place[1] != "own":

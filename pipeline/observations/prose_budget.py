@@ -30,7 +30,8 @@ PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)", re.I)
 SKIP = re.compile(r"\b(pendapatan|retribusi|pad\b|umk\b|upah minimum|sisa anggaran|kinerja keluaran)", re.I)
 GENERIC_ENTITY = re.compile(r"^(?:pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
 SCALED_HINT = re.compile(r"\d\s*(ribu|rb|juta|jt|mi[l]+[iy]ar|tri[l]+[iy]un|M|T)\b", re.I)  # cheap pre-check
-AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
+AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan|dinas|disnaker\w*)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
+CHAPTER = re.compile(r"^\s*(bab\s+[ivx\d]+|lampiran)\b", re.I)  # a chapter title is nobody's budget
 THIS_ACTIVITY = re.compile(r"\b(kegiatan|program|sub kegiatan) ini\b", re.I)
 
 
@@ -59,6 +60,8 @@ def _amounts(text: str) -> list[tuple[int, float, int, str]]:
 
 
 def _entity(sentence: str, cue: re.Match, heading: str | None) -> str | None:
+    if heading and CHAPTER.match(heading):
+        heading = None
     before = sentence[: cue.start()].strip(" ,.-")
     after_untuk = re.match(r"\s*untuk\s+(.+?)\s+(sebesar|rp)", sentence[cue.end():], re.I)
     if after_untuk and not THIS_ACTIVITY.search(after_untuk.group(0)):
