@@ -21,6 +21,16 @@ from nbclient.exceptions import CellExecutionError
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "research_bundle.ipynb"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def this_interpreters_kernel(tmp_path_factory):
+    """A `python3` kernel spec the user registered (pointing at another Python) would win over the
+    one this virtualenv carries; an empty Jupyter data dir leaves only ours, run with sys.executable."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JUPYTER_DATA_DIR", str(tmp_path_factory.mktemp("jupyter")))
+    yield
+    mp.undo()
+
+
 def _run(nb, cwd: Path) -> None:
     NotebookClient(nb, timeout=120, startup_timeout=60, kernel_name="python3",
                    resources={"metadata": {"path": str(cwd)}}).execute()

@@ -3,7 +3,8 @@
 What a researcher downloads instead of running the app — the public tables as Parquet
 (observations and headline partitioned by regency, hive style) and CSV, one XLSX workbook, one
 metadata file per indicator, a README that says how to cite it and a Frictionless
-`datapackage.json` describing every file and column (`bundle_metadata.py` writes those three).
+`datapackage.json` describing every file and column (`bundle_metadata.py` and
+`bundle_package.py` write those).
 
 Reads the warehouse through a read-only connection, writes everything into a staging folder
 beside the target, checks it, and only then renames it into place: a failed or interrupted
@@ -27,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.warehouse import bundle_metadata as meta
+from pipeline.warehouse.bundle_package import write_datapackage
 
 TABLES = ["observations", "headline", "reports", "conflicts", "budget_lines", "indicator_rows", "training_courses"]
 PARTITIONED = {"observations": "regency", "headline": "regency"}
@@ -97,7 +99,7 @@ def write_bundle(db_path: Path, out_dir: Path = DEFAULT_OUT) -> Bundle:
             meta.write_readme(con, staging / "README.md", info, rows, indicator_files)
         finally:
             con.close()
-        package = meta.write_datapackage(staging, info, columns, rows)
+        package = write_datapackage(staging, info, columns, rows)
         check(staging, package, rows)
         _swap_in(staging, out_dir)
     except BaseException:
