@@ -54,6 +54,23 @@ def test_province_abbreviated_with_a_dot():
     assert (ident.regency, ident.area_code) == ("Provinsi Kepulauan Riau", "21")
 
 
+def test_names_wrapped_over_lines_as_pdf_text_has_them():
+    body = ["Penyusunan Laporan Kinerja Instansi Pemerintah Dinas Tenaga Kerja dan Transmi-",
+            "grasi Provinsi Jawa Tengah Tahun 2019 berdasarkan Peraturan Presiden Nomor 29 Tahun 2014."] * 3
+    ident = identify(["L K I P", "", "K A T A", "P E N G A N T A R", *body])
+    assert (ident.regency, ident.agency, ident.report_year) == (
+        "Provinsi Jawa Tengah", "Dinas Tenaga Kerja dan Transmigrasi", 2019)
+
+
+def test_year_of_a_title_phrase_wrapped_onto_the_next_line():
+    body = ["Laporan Kinerja Instansi Pemerintah (LKIP) Dinas Tenaga Kerja Kota Bandung", "",
+            "Tahun 2020 disusun melalui pengukuran indikator Rencana Strategis 2018-2023."] * 2
+    ident = identify(["Laporan", "Kinerja", "LKIP", "2020", "DINAS TENAGA KERJA", "KOTA BANDUNG",
+                      "RINGKASAN EKSEKUTIF", *body])
+    assert (ident.regency, ident.report_year) == ("Kota Bandung", 2020)
+    assert "high confidence" in ident.evidence["report_year"]
+
+
 def test_kota_report_naming_its_namesake_kabupaten_stays_the_kota():
     body = ["Dinas Tenaga Kerja Kota Bandung menyelenggarakan bursa kerja.",
             "Banyak pencari kerja datang dari Kabupaten Bandung dan Kabupaten Bandung Barat.",

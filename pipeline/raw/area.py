@@ -313,8 +313,11 @@ def _prefixed_mentions(i: int, texts: _Cleaned, previous: dict[int, int], follow
             continue
         pre = text[max(0, m.start() - PRE_CONTEXT):m.start()]
         line_start = not pre.strip(" -–:,*")
-        if line_start and i in previous:  # "DINAS TENAGA KERJA" / "KOTA BANDUNG"
-            pre = texts[previous[i]]
+        if i in previous and len(pre) < PRE_CONTEXT:
+            # an agency name wrapped over lines: "DINAS TENAGA KERJA" / "KOTA BANDUNG",
+            # "Dinas Tenaga Kerja dan Transmi-" / "grasi Provinsi Jawa Tengah"
+            above = texts[previous[i]]
+            pre = above[:-1] + pre.lstrip() if above.endswith("-") and pre[:1].isalpha() else above + " " + pre
         context, phrase = ("mention", None) if kind == "head" else _context_kind(pre)
         if kind == "prefix" and m.group(0).startswith("pem"):  # Pemkab / Pemkot / Pemprov
             context = "government"

@@ -16,6 +16,8 @@ TITLE_REGION = 40  # at most this many non-empty lines before the first heading 
 _TOC_LINE = re.compile(r"\.{4,}|…{2,}|\t\s*\d{1,3}\s*$|\|\s*\d{1,3}\s*\|?\s*$|^\|.*\|\s*$")
 _CELL_MARKUP = re.compile(r"<t[dh]\b|^\s*\|", re.I)
 _ALIGNED_GAP = re.compile(r"\S {3,}(?=\S)")  # pdftotext -layout separates columns by runs of spaces
+_SPACED = re.compile(r"(?:\w )+\w")  # a heading with its letters spaced out
+_HYPHEN_WRAP = re.compile(r"([a-z])- +([a-z])")  # "Transmi- grasi": a word hyphenated at a line end
 _TAGS = re.compile(r"<[^>]+>")
 _MARKUP = re.compile(r"[*_`#]+")
 _SPACE = re.compile(r"\s+")
@@ -25,7 +27,7 @@ def clean(line: str) -> str:
     """The words of a line with markup removed and case kept ("**KOTA BANDUNG**" -> "KOTA BANDUNG");
     table cells stay apart (" | "), so a name never runs from one cell into the next."""
     t = _TAGS.sub(" | ", line).replace("\t", " | ").replace("\u00a0", " ").replace("’", "'")
-    return _SPACE.sub(" ", _MARKUP.sub(" ", t)).strip()
+    return _HYPHEN_WRAP.sub(r"\1\2", _SPACE.sub(" ", _MARKUP.sub(" ", t)).strip())
 
 
 def is_table_line(line: str) -> bool:
@@ -53,7 +55,10 @@ def cover_lines(lines: list[str]) -> list[int]:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if end.search(normalise(line)):
+        low = normalise(line)
+        if _SPACED.fullmatch(low):  # "K A T A  P E N G A N T A R"
+            low = low.replace(" ", "")
+        if end.search(low):
             break
         seen += 1
         if seen > TITLE_REGION:

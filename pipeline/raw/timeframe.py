@@ -41,6 +41,7 @@ YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)
 YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
 # every quarter / semester word starts so (vocabulary.yaml `period_words`); a cheap first test
 _PERIOD_HINT = re.compile(r"\b(?:[Tt][Rr][IiWw]|[Tt][Ww]|[Ss][Ee][Mm][Ee][Ss])")
+_TITLE_HINT = re.compile(r"(?i)laporan|lkj|lakip|lkip")  # a cheap first test for `report_title`
 _TITLE_START = re.compile(r"^\W*(tahun|tribu|triwu|semester)")
 _YEAR_ONLY = re.compile(r"^\W*(?:tahun\s+)?(?:anggaran\s+)?(20[0-4]\d|199\d)\W*$")
 
@@ -92,8 +93,16 @@ def detect_year(lines: list[str], file_year: int | None = None) -> YearFinding:
         if best is None or weight > best[0]:
             first[year] = (weight, i)
 
-    for i, line in enumerate(lines):
-        if not YEAR.search(line) or is_toc_line(line):  # every cue names a year
+    nonempty = [i for i, ln in enumerate(lines) if ln.strip()]
+    following = dict(zip(nonempty, nonempty[1:]))
+    for i in nonempty:
+        line = lines[i]
+        j = following.get(i)
+        year_here = YEAR.search(line)
+        # every cue names a year; a title phrase may wrap it onto the next line
+        # ("Laporan Kinerja ... Kota Bandung" / "Tahun 2020 merupakan ...")
+        year_next = j is not None and YEAR.search(lines[j]) and _TITLE_HINT.search(line)
+        if not (year_here or year_next) or is_toc_line(line):
             continue
         low = normalise(line)
         on_cover = i in cover_set and not is_table_line(line)
@@ -110,10 +119,14 @@ def detect_year(lines: list[str], file_year: int | None = None) -> YearFinding:
             # a sentence (a body, or a report that starts without a cover): only the year the
             # report's own name is given with counts, the more when it opens the report
             weight = TITLE if on_cover else REPORT
-            for m in cues["report_phrase"].finditer(REGULATION_YEAR.sub(" ", low)):
-                vote(int(m.group(1)), weight, i)
-            for m in cues["report_code"].finditer(low):
-                vote(int(m.group(1)), weight, i)
+            here = REGULATION_YEAR.sub(" ", low)
+            text = here + " " + REGULATION_YEAR.sub(" ", normalise(lines[j])) if year_next else here
+            for pattern in (cues["report_phrase"], cues["report_code"]):
+                for m in pattern.finditer(text):
+                    if m.start() < len(here):  # a title on the next line is that line's
+                        vote(int(m.group(1)), weight, i)
+        if not year_here:
+            continue
         for m in cues["fiscal_year"].finditer(low):
             vote(int(m.group(1)), FISCAL, i)
         for m in cues["values"].finditer(low):
