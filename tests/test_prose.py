@@ -233,6 +233,19 @@ def test_a_count_followed_by_its_year():
     assert values_of(out, "job_seekers_registered") == [(2310, "total", "total", 2022, "actual", "persons")]
 
 
+def test_a_figure_against_its_target_is_the_realised_value():
+    out = read("Capaian indikator persentase pencari kerja yang ditempatkan tahun 2023 sebesar 41,2% dari target 40% "
+               "sehingga capaian kinerjanya 103%.")
+    assert sorted((value, kind) for value, _, _, _, kind, _ in values_of(out, "placement_rate")) == [
+        (40.0, "target"), (41.2, "actual"), (103.0, "achievement")]
+
+
+def test_women_and_men_unemployment_rates_are_not_the_total():
+    out = read("Tingkat pengangguran terbuka perempuan sebesar 6,40 persen, lebih tinggi dari laki-laki sebesar 4,31 persen.")
+    assert sorted(values_of(out, "tpt")) == [(4.31, "laki-laki", "subgroup", 2023, "actual", "percent"),
+                                            (6.40, "perempuan", "subgroup", 2023, "actual", "percent")]
+
+
 # ---- linear time ------------------------------------------------------------------------------------
 
 def _long_line(n: int) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from pipeline.knowledge import compiled, indicators, normalise, vocabulary
+from pipeline.knowledge import compiled, indicators, normalise, pattern, vocabulary
 from pipeline.numbers import NumberError
 from pipeline.observations.classify import Match, classify, warehouse_unit
 from pipeline.observations.context import YEAR_AFTER, sentence_year, value_period, year_spans
@@ -187,6 +187,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         if unit is None and re.search(r"\bjumlah\b", local, re.I):
             unit = "number"
         kind = _kind(local, text[c0:start] if first_in_clause else local, unit)
+        if kind == "achievement" and pattern("kind_actual_after").match(text[end : end + 40]):
+            kind = "actual"
         cls_unit = None if kind == "achievement" else unit
         match = classify(segment, cls_unit)
         if match is None and prev_before < c0:  # the subject may sit before a "dan" inside a name
