@@ -28,6 +28,8 @@ def report(*cover: str, body: list[str] = (), repeat: int = 1) -> list[str]:
      "Kota Padang Panjang", "kota", "13.74", "Dinas Tenaga Kerja"),
     (["LAPORAN KINERJA TAHUN 2021", "Dinas Tenaga Kerja Kab. Bogor"],
      "Bogor", "kabupaten", "32.01", "Dinas Tenaga Kerja"),
+    (["LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA DAN TRANSMIGRASI (DISNAKERTRANS) NTB"],
+     "Provinsi Nusa Tenggara Barat", "provinsi", "52", "Dinas Tenaga Kerja dan Transmigrasi"),
     (["LAPORAN KINERJA TAHUN 2021", "DINAS TENAGA KERJA, TRANSMIGRASI DAN ENERGI", "PROVINSI DKI JAKARTA"],
      "Provinsi DKI Jakarta", "provinsi", "31", "Dinas Tenaga Kerja, Transmigrasi dan Energi"),
 ])

@@ -136,7 +136,7 @@ def _patterns() -> dict:
     # no kabupaten or kota shares ("Jambi", "Bengkulu" need their prefix)
     gaz = gazetteer()
     shared = set(gaz.aliases) | set(gaz.city_aliases)
-    bare = sorted((a for a in gaz.province_aliases if a not in shared and len(a) > 3), key=len, reverse=True)
+    bare = sorted((a for a in gaz.province_aliases if a not in shared), key=len, reverse=True)
     bare_province = re.compile(r"\b(" + "|".join(re.escape(a) for a in bare) + r")\b")
     # the rarest word of each such name: a line without any of them names no province bare
     province_words = frozenset(max(_WORD.findall(a), key=len) for a in bare)
