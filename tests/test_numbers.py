@@ -114,3 +114,16 @@ def test_number_words(words, value):
 
 def test_number_words_rejects_prose():
     assert parse_words("Lima Ratus ribu kasus diselesaikan") is None
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=99),
+       st.sampled_from([("ribu", 1e3), ("juta", 1e6), ("miliar", 1e9), ("milyar", 1e9), ("triliun", 1e12)]))
+def test_scale_words_keep_the_printed_precision(whole, cents, scale):
+    """'Rp 3,45 miliar' is 3.45e9, precise to 0.01 miliar: the printed decimals move with the scale."""
+    from pipeline.observations.prose_tokens import tokens
+
+    word, factor = scale
+    tok = [t for t in tokens(f"anggaran Rp {whole},{cents:02d} {word}") if t.skip is None][0]
+    parsed = tok.parse()
+    assert parsed.value == pytest.approx((whole + cents / 100) * factor)
+    assert 10 ** (-parsed.decimals) == pytest.approx(factor / 100)
