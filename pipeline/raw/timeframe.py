@@ -58,10 +58,15 @@ class YearFinding:
 
     def describe(self) -> str:
         if self.year is None:
-            return "no year stated"
+            return "no year stated" + (f"; figures refer to {self.values}" if self.values else "")
         top = dict(sorted(self.scores.items(), key=lambda kv: -kv[1])[:3]) or dict(
             sorted(self.values.items(), key=lambda kv: -kv[1])[:3])
-        return f"{self.year} ({self.confidence} confidence: {self.cue}; scores {top})"
+        out = f"{self.year} ({self.confidence} confidence: {self.cue}; scores {top}"
+        if self.scores and self.values:
+            # said, not decided: a report may call itself 2020 while its figures are for 2019
+            labels = dict(sorted(self.values.items(), key=lambda kv: -kv[1])[:3])
+            out += f"; realisasi / target labels name {labels}"
+        return out + ")"
 
 
 @cache
