@@ -139,6 +139,12 @@ def test_year_from_tahun_anggaran_without_a_title_year():
     assert ident.report_year == 2021 and "medium confidence" in ident.evidence["report_year"]
 
 
+def test_year_from_the_performance_agreement():
+    body = ["Perjanjian Kinerja Tahun 2022 ditandatangani Kepala Dinas.", "Perjanjian Kinerja (PK) 2022 memuat tiga sasaran."]
+    ident = identify(report("LAPORAN KINERJA", "DINAS TENAGA KERJA KOTA BANDUNG", body=body))
+    assert ident.report_year == 2022 and "Perjanjian Kinerja" in ident.evidence["report_year"]
+
+
 def test_year_from_the_lkjip_code_in_the_body():
     ident = identify(["Dinas Tenaga Kerja Kabupaten Kebumen menyusun LKjIP 2022 sebagai pertanggungjawaban."] * 3)
     assert ident.report_year == 2022

@@ -165,7 +165,7 @@ def _decide_stated(f: YearFinding, file_year: int | None) -> YearFinding:
         # high only when the cover or title states it; cues that add up to as much do not
         f.confidence = "high" if f.first_line[f.year][0] >= TITLE and top_score >= 2 * second else "medium"
         f.cue = "the cover / title" if f.first_line[f.year][0] >= TITLE else (
-            "'Laporan Kinerja ... Tahun'" if f.first_line[f.year][0] >= REPORT else "'Tahun Anggaran'")
+            "'Laporan Kinerja ... Tahun'" if f.first_line[f.year][0] >= REPORT else "'Tahun Anggaran' / 'Perjanjian Kinerja'")
         return f
     f.tied = sorted(tied)
     if file_year in tied:
