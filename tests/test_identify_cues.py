@@ -194,6 +194,9 @@ def test_quarter_columns_in_an_annual_report_do_not_make_it_quarterly():
     ("LAPORAN KINERJA SEMESTER II TAHUN 2022", "S2"),
     ("LAPORAN KINERJA TW. III TAHUN 2022", "Q3"),
     ("LAPORAN KINERJA TAHUNAN 2022", "annual"),
+    ("LAPORAN KINERJA TRIWULAN I - IV TAHUN 2022", "annual"),
+    ("LAPORAN KINERJA TRIWULAN I S.D. III TAHUN 2022", "Q3"),
+    ("LAPORAN KINERJA SEMESTER I DAN II TAHUN 2022", "annual"),
 ])
 def test_period_on_the_cover(title, period):
     assert identify(report(title, "DINAS TENAGA KERJA KOTA BANDUNG")).period == period

@@ -41,6 +41,8 @@ YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)
 YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
 # every quarter / semester word starts so (vocabulary.yaml `period_words`); a cheap first test
 _PERIOD_HINT = re.compile(r"\b(?:[Tt][Rr][IiWw]|[Tt][Ww]|[Ss][Ee][Mm][Ee][Ss])")
+# the end of a period range: "Triwulan I - IV", "I s.d. III", "I sampai dengan II", "I dan II"
+_RANGE_END = re.compile(r"\s*(?:-|–|s\.?\s?d\.?|sampai(?: dengan)?|hingga|dan)\s*(?:triwulan|tribulan|semester|tw\.?)?\s*(i{1,3}|iv|[1-4])\b")
 _TITLE_HINT = re.compile(r"(?i)laporan|lkj|lakip|lkip")  # a cheap first test for `report_title`
 _TITLE_START = re.compile(r"^\W*(tahun|tribu|triwu|semester)")
 _YEAR_ONLY = re.compile(r"^\W*(?:tahun\s+)?(?:anggaran\s+)?(20[0-4]\d|199\d)\W*$")
@@ -210,6 +212,11 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
                     continue
                 token = m.groups()[-1]
                 k = int(token) if token.isdigit() else numbers.get(token)
+                span = _RANGE_END.match(low, m.end())  # "Triwulan I s.d. III": up to the third
+                if span:
+                    k = int(span.group(1)) if span.group(1).isdigit() else numbers.get(span.group(1), k)
+                    if (prefix, k) in (("Q", 4), ("S", 2)):
+                        continue  # "Triwulan I - IV", "Semester I dan II": the whole year
                 if prefix == "S" and k not in (1, 2):
                     continue
                 label = f"{prefix}{k}"
