@@ -293,3 +293,20 @@ def test_kota_and_kabupaten_of_one_name_are_two_places():
     assert [(c.geography_level, c.value) for c in out.context] == [("city", 8.51)]
     own = read("TPT Kabupaten Bandung tahun 2023 sebesar 6,52 persen.", regency="Bandung")
     assert values_of(own, "tpt") == [(6.52, "total", "total", 2023, "actual", "percent")]
+
+
+# ---- sub-group rows of a table -------------------------------------------------------------------
+
+def test_gender_rows_of_a_table_are_subgroups_not_courses():
+    from pipeline.observations.extract import extract
+    from pipeline.parsed.segment import segment
+
+    text = ("BAB III AKUNTABILITAS KINERJA\n\nTabel 3.2 Pencari Kerja Menurut Jenis Kelamin Tahun 2023\n\n"
+            "No\tUraian\tPencari Kerja Terdaftar (Orang)\n1\tLaki-laki\t1.317\n2\tPerempuan\t1.062\n\tJumlah\t2.379\n\n"
+            "Data tersebut bersumber dari kartu AK/I.\n")
+    clear_document_caches()
+    lines = text.split("\n")
+    ext = extract(segment(lines), 2023, "annual", "Sarolangun")
+    got = sorted((o.scope, o.scope_level, o.value) for o in ext.observations if o.indicator == "job_seekers_registered")
+    assert got == [("Laki-laki", "subgroup", 1317), ("Perempuan", "subgroup", 1062), ("total", "total", 2379)]
+    assert ext.training_courses == []

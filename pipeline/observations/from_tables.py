@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.knowledge import indicators, normalise
+from pipeline.knowledge import compiled, indicators, normalise
 from pipeline.numbers import tolerance
 from pipeline.observations.budget_tables import read_budget_table
 from pipeline.observations.classify import Match, classify, classify_clause, is_total_label, warehouse_unit
@@ -336,7 +336,7 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
                 scope_name = "total"
             scope, level = scope_name, "total"
             if scope != "total":
-                level = "funding" if re.fullmatch(r"apb[nd]|apbd (i|ii)|dak|dbhcht|rm", normalise(scope)) else "course"
+                level = "funding" if re.fullmatch(r"apb[nd]|apbd (i|ii)|dak|dbhcht|rm", normalise(scope)) else _row_level(scope)
             elif group and not is_total_label(group):
                 scope, level = group, "funding"
             seen[(match.indicator, scope)] += 1
@@ -354,6 +354,12 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
                          "training_certified": "certified"}[match.indicator]
                 setattr(course, field, v.value)
     out.training_courses.extend(courses.values())
+
+
+def _row_level(label: str) -> str:
+    """'Perempuan', 'Kecamatan Pauh', 'AKL' rows are sub-groups of the column's total; other rows are courses."""
+    norm = normalise(label)
+    return next((level for level, pat in compiled("table_subgroup_rows") if pat.search(norm)), "course")
 
 
 def _realign_total_rows(rows: list[Aligned], cols: list[Column]) -> None:
