@@ -23,7 +23,6 @@ _YEAR = re.compile(r"^(20[0-4]\d|199\d)$")
 class FileNameCues:
     name: str
     areas: list[Area] = field(default_factory=list)  # every area the name could mean
-    prefixed: bool = False  # the name said which kind of area ("kota-bandung")
     year: int | None = None
 
     def area_among(self, keys: set[tuple[str, str]] | None = None) -> Area | None:
@@ -68,7 +67,7 @@ def file_name_cues(file_name: str | None) -> FileNameCues:
         if t in prefixes:
             hit = gaz.match(prefixes[t], words[k + 1:])
             if hit:
-                cues.areas, cues.prefixed = [hit[0]], True
+                cues.areas = [hit[0]]  # "kota-bandung": the prefix settles the kind
                 return cues
     found: dict[tuple[str, str], Area] = {}
     for k in range(len(words)):

@@ -86,7 +86,7 @@ def _settle_area(found: AreaFinding, fname: FileNameCues, overrides: dict,
         return choice
     if best and confidence in SETTLED:
         from_name = fname.area_among(keys)
-        if from_name and from_name.display != best.display and fname.prefixed:
+        if from_name and from_name.display != best.display:
             warnings.append(f"the file name {fname.name!r} names {from_name.display!r}; "
                             f"the text's {best.display!r} kept ({text_says})")
         evidence["regency"] = f"text, {text_says}"
@@ -110,9 +110,8 @@ def _settle_year(found: YearFinding, fname: FileNameCues, overrides: dict,
             warnings.append(f"report year {year} decided by {MANIFEST}: the text does not settle it ({found.describe()})")
         evidence["report_year"] = f"{MANIFEST}: {year} (text: {found.describe()})"
         return year
-    decided_by_name = found.cue.startswith("the file name") or "file name's year" in found.cue
     if found.confidence in SETTLED:
-        if decided_by_name:
+        if found.by_file_name:
             why = f"stated years {found.tied} tie" if found.tied else "the text states no year"
             warnings.append(f"report year {found.year} decided by the file name {fname.name!r}: {why}")
         elif fname.year and fname.year != found.year:

@@ -57,6 +57,7 @@ class YearFinding:
     values: dict[int, int] = field(default_factory=dict)  # votes of the values cue
     tied: list[int] = field(default_factory=list)  # years tied at the top before the rule broke the tie
     first_line: dict[int, tuple[float, int]] = field(default_factory=dict)
+    by_file_name: bool = False  # the file name's year decided (the text states none, or a tie)
 
     def describe(self) -> str:
         if self.year is None:
@@ -143,6 +144,7 @@ def detect_year(lines: list[str], file_year: int | None = None) -> YearFinding:
         return _decide_stated(finding, file_year)
     if file_year:
         finding.year, finding.confidence, finding.cue = file_year, "medium", "the file name (the text states no year)"
+        finding.by_file_name = True
         return finding
     if values:
         ranked = sorted(values.items(), key=lambda kv: (-kv[1], -kv[0]))
@@ -171,7 +173,7 @@ def _decide_stated(f: YearFinding, file_year: int | None) -> YearFinding:
         return f
     f.tied = sorted(tied)
     if file_year in tied:
-        f.year, f.confidence = file_year, "medium"
+        f.year, f.confidence, f.by_file_name = file_year, "medium", True
         f.cue = f"stated years {f.tied} tie (score {top_score:g}); the file name's year taken"
         return f
     # the year whose strongest cue comes first: a cover and a title precede the body
