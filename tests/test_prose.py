@@ -65,6 +65,7 @@ def test_list_markers_are_not_values():
 def test_footnote_marks_are_not_values():
     assert token_reading("TPT sebesar 4,61%[2] menurut BPS") == [("4,61", None), ("2", "footnote")]
     assert token_reading("jumlah penganggur[^3] 5.210 orang")[0] == ("3", "footnote")
+    assert token_reading("TPT sebesar 5,08%1) menurut Sakernas") == [("5,08", None), ("1", "footnote")]
 
 
 @pytest.mark.parametrize(("text", "reasons"), [
