@@ -239,6 +239,15 @@ class Gazetteer:
                 return found, n
         return None
 
+    def closest(self, area_type: str, name: str, cutoff: float = 0.85) -> Area | None:
+        """The unit of this type whose name or alias is spelled most like `name` (a typo or an
+        OCR slip: "Surabya", "Lumajan"), if one is close enough."""
+        import difflib
+
+        names = self._names(area_type)
+        found = difflib.get_close_matches(normalise(name), list(names), n=1, cutoff=cutoff)
+        return self.areas.get((area_type, names[found[0]])) if found else None
+
     def from_display(self, text: str) -> Area | None:
         """Parse a display name or a prefixed name: "Kota Bandung", "Provinsi Jawa Barat",
         "Kabupaten Bandung" or "Bandung" (a bare name is a kabupaten, then a kota, then a province)."""

@@ -73,6 +73,13 @@ def test_year_of_a_title_phrase_wrapped_onto_the_next_line():
     assert "high confidence" in ident.evidence["report_year"]
 
 
+def test_a_misspelt_name_is_read_as_the_closest_gazetteer_name_with_a_warning():
+    ident = identify(report("LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA KOTA SURABYA",
+                            body=["Disnaker Kota Surabaya membuka bursa kerja."]))
+    assert (ident.regency, ident.area_code) == ("Kota Surabaya", "35.78")
+    assert any("['Surabya']" in w and "'Kota Surabaya'" in w for w in ident.warnings)
+
+
 def test_kota_report_naming_its_namesake_kabupaten_stays_the_kota():
     body = ["Dinas Tenaga Kerja Kota Bandung menyelenggarakan bursa kerja.",
             "Banyak pencari kerja datang dari Kabupaten Bandung dan Kabupaten Bandung Barat.",

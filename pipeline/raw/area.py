@@ -55,6 +55,7 @@ class Candidate:
     cues: Counter = field(default_factory=Counter)  # agency / government / mention / cover
     first_line: int = 0  # 1-based line of the first mention (ties: the earlier one wins)
     agencies: Counter = field(default_factory=Counter)  # agency names written with this area
+    spelled: set[str] = field(default_factory=set)  # spellings outside the gazetteer read as this area
 
     @property
     def display(self) -> str:
@@ -255,6 +256,7 @@ def detect_area(lines: list[str]) -> AreaFinding:
                 if context == "agency":
                     area = gaz.area("provinsi", m.group(1))
                     count(i, "provinsi", area.name, area, context, phrase, False)
+    _read_misspellings(found)
     ranked = sorted(
         (c for c in found.values() if c.area is not None or c.score >= UNKNOWN_MIN_SCORE),
         key=lambda c: (not c.self_named, -c.score, c.first_line))  # how a report names itself first
@@ -265,6 +267,29 @@ def _lower(text: str) -> str:
     """Lower case, one character for one (so positions in it are positions in `text`)."""
     low = text.lower()
     return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _read_misspellings(found: dict[tuple[str, str], Candidate]) -> None:
+    """A name outside the gazetteer that the report names as itself (with its agency, on its
+    cover) is most likely a typo of a real one ("Dinas Tenaga Kerja Kota Surabya"): merge it
+    into the closest gazetteer name of its type. Names only mentioned in passing ("Kota Tua")
+    are left alone."""
+    gaz = gazetteer()
+    for key, cand in list(found.items()):
+        if cand.area is not None or not cand.self_named:
+            continue
+        area = gaz.closest(cand.area_type, cand.name)
+        if area is None:
+            continue
+        del found[key]
+        into = found.setdefault((area.area_type, area.name), Candidate(area.area_type, area.name, area,
+                                                                       first_line=cand.first_line))
+        into.strong_score += cand.strong_score
+        into.plain_score += cand.plain_score
+        into.cues.update(cand.cues)
+        into.agencies.update(cand.agencies)
+        into.first_line = min(into.first_line, cand.first_line)
+        into.spelled |= {cand.name} | cand.spelled
 
 
 class _Cleaned:

@@ -90,6 +90,9 @@ def _settle_area(found: AreaFinding, fname: FileNameCues, overrides: dict,
             warnings.append(f"the file name {fname.name!r} names {from_name.display!r}; "
                             f"the text's {best.display!r} kept ({text_says})")
         evidence["regency"] = f"text, {text_says}"
+        if best.spelled:
+            warnings.append(f"the text spells the area {sorted(best.spelled)}: read as {best.display!r}, the closest "
+                            "name in pipeline/domain/regencies.yaml (add the spelling as an alias to silence this)")
         return _of(best)
     from_name = fname.area_among(keys)
     if from_name:
