@@ -20,7 +20,7 @@ from pipeline.numbers import NumberError, parse_number
 from pipeline.observations.budget_tables import budget_level, clean_name, scope_for
 from pipeline.observations.context import value_period, years_in
 from pipeline.observations.model import BudgetLine, Extraction, Observation
-from pipeline.observations.prose_tokens import values
+from pipeline.observations.prose_tokens import has_scale_word, values
 from pipeline.parsed.prose import ProseSentence
 
 AMOUNT = re.compile(r"(?:\b(?:rp|prop)\.?\s*)?(\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d{1,2})?)(?:\s*,-)?", re.I)
@@ -29,7 +29,6 @@ REAL_CUE = re.compile(r"\b(realisasi|terealisasi|direalisasikan|terserap)\b", re
 PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)", re.I)
 SKIP = re.compile(r"\b(pendapatan|retribusi|pad\b|umk\b|upah minimum|sisa anggaran|kinerja keluaran)", re.I)
 GENERIC_ENTITY = re.compile(r"^(?:pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
-SCALED_HINT = re.compile(r"\d\s*(ribu|rb|juta|jt|mi[l]+[iy]ar|tri[l]+[iy]un|M|T)\b", re.I)  # cheap pre-check
 AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan|dinas|disnaker\w*)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
 CHAPTER = re.compile(r"^\s*(bab\s+[ivx\d]+|lampiran)\b", re.I)  # a chapter title is nobody's budget
 THIS_ACTIVITY = re.compile(r"\b(kegiatan|program|sub kegiatan) ini\b", re.I)
@@ -46,7 +45,7 @@ def _amounts(text: str) -> list[tuple[int, float, int, str]]:
             continue
         if p.value >= 100_000:
             out.append((m.start(), p.value, p.decimals, m.group(0)))
-    if SCALED_HINT.search(text):
+    if has_scale_word(text):
         taken = {a[0] for a in out}
         for tk in values(text):
             if tk.unit == "rupiah" and tk.scale > 1 and tk.start not in taken:

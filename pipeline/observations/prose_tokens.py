@@ -15,15 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.knowledge import normalise, per_document, vocabulary
+from pipeline.knowledge import normalise, pattern, per_document, vocabulary
 from pipeline.numbers import NumberError, Parsed, parse_number
 from pipeline.observations.classify import unit_of
 
 NUMBER = re.compile(r"(?:(?<=[Rr][Pp])|(?<![\w.,/]))(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 YEAR = re.compile(r"(19|20)\d{2}")
 BEFORE, AFTER = 24, 40
-PERCENT_AFTER = re.compile(r"^\s*(%|persen\b|prosen\b)", re.I)
-RUPIAH_BEFORE = re.compile(r"\b(rp|idr)\.?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -104,12 +102,23 @@ def tokens(text: str, clause_start=None) -> tuple[Token, ...]:
     return tuple(out)
 
 
+def has_scale_word(text: str) -> bool:
+    """A cheap test whether `text` may hold an amount with a scale word at all."""
+    return bool(_any_scale().search(text))
+
+
+@cache
+def _any_scale() -> re.Pattern:
+    words = [*vocabulary()["number_scales"], *vocabulary()["rupiah_scales"]]
+    return re.compile(r"\d\s*(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I)
+
+
 def values(text: str, clause_start=None) -> list[Token]:
     return [t for t in tokens(text, clause_start) if t.skip is None]
 
 
 def _unit(text: str, start: int, end: int, before: str, after: str, clause_start) -> tuple[str | None, float, int]:
-    rupiah = bool(RUPIAH_BEFORE.search(before[-8:]))
+    rupiah = bool(pattern("rupiah_prefix").search(before[-8:].lower()))
     scale, unit_end = 1.0, end
     m = (_rupiah_scale_re().match(after) if rupiah else None) or _scale_re().match(after)
     if m:
@@ -118,9 +127,9 @@ def _unit(text: str, start: int, end: int, before: str, after: str, clause_start
         scale = float(table.get(key, table.get(key.lower(), 1.0)))
         unit_end = end + m.end()
     rest = text[unit_end : unit_end + 30]
-    if PERCENT_AFTER.match(rest) and scale == 1.0:
-        return "percent", scale, unit_end
     named = unit_of(rest.strip(" *"))
+    if named == "percent" and scale == 1.0:
+        return "percent", scale, unit_end
     if rupiah or named == "rupiah":
         return "rupiah", scale, unit_end
     if named:
