@@ -1,24 +1,33 @@
 """The year and period a report covers, from what the report says about itself.
 
-Year cues, strongest first (the weight each occurrence adds to its year):
+Year cues, strongest first (the weight each occurrence adds to its year; the phrases are in
+pipeline/domain/identity.yaml):
 
     cover / title line with the report's name or "Tahun": "LKjIP ... 2023"    TITLE
     "Laporan Kinerja ... Tahun 2023", "LKjIP 2023" anywhere in the text      REPORT
-    "Tahun Anggaran 2023"                                                     FISCAL
+      (also wrapped onto the next line, as PDF text has it)
+    "Tahun Anggaran 2023", "Perjanjian Kinerja Tahun 2023"                   FISCAL
     the file name ("kota-bandung_2022.txt")                                   (see identify.py)
-    the year most realised / target columns and sentences refer to           VALUES (fallback)
+    the year most "Realisasi / Target / Capaian YYYY" labels name             VALUES (fallback)
 
 Regulation years ("Nomor 8 Tahun 2006"), year ranges ("2021-2026") and table-of-contents lines
-never vote. The values cue is only used when the report states no year at all: a report may
-call itself 2020 while its realised figures are for 2019.
+never vote. The values cue decides only when the report states no year at all (a report may
+call itself 2020 while its realised figures are for 2019); otherwise the evidence just says
+what it points to.
+
+Confidence: high = a cover / title cue, at least twice the runner-up; medium = stated
+otherwise, or the file name where the text states nothing; low = a tie broken by text order,
+or the values cue alone with a clear majority; uncertain = less than that (identify.py then
+asks for the file name or the manifest).
 
 Ties are broken by a written rule, never by dictionary order: (1) the year the file name
 names; (2) the year whose strongest cue comes first in the text (a cover precedes the body);
 for the values cue, the later year (a report compares its year with earlier ones).
 
-The period comes from the report's own framing only: the cover ("LAPORAN KINERJA TRIWULAN I")
-or a title phrase ("Laporan Kinerja Triwulan I Tahun 2023"). A "Triwulan I" column in a table
-or a passing "realisasi triwulan I" is not the report's period.
+The period comes from the report's own framing only: the cover ("LAPORAN KINERJA TRIWULAN I",
+"TRIWULAN I S.D. III" = Q3, "TRIWULAN I - IV" = the year) or a title phrase ("Laporan Kinerja
+Triwulan I Tahun 2023"). A "Triwulan I" column in a table, a caption, a contents entry or a
+passing "realisasi triwulan I" is not the report's period.
 """
 
 from __future__ import annotations
