@@ -179,6 +179,17 @@ def test_tied_years_are_broken_by_the_file_name_then_by_the_first_statement():
     assert identify(list(reversed(lines))).report_year == 2023
 
 
+def test_cover_naming_the_report_year_and_the_next_budget_year():
+    # the cover names both the year reported on and, lower down, the budget year it was written in
+    lines = ["LAPORAN KINERJA INSTANSI PEMERINTAH", "TAHUN 2017", "DINAS TENAGA KERJA KOTA TASIKMALAYA",
+             "TAHUN ANGGARAN 2018", "", "K A T A", "P E N G A N T A R",
+             "Laporan Kinerja Dinas Tenaga Kerja Kota Tasikmalaya Tahun 2017 ini memuat capaian sasaran."]
+    assert identify(lines).report_year == 2017
+    # with nothing else to go on, the year stated first on the cover wins, and says so
+    ident = identify(lines[:4])
+    assert ident.report_year == 2017 and "stated first" in ident.evidence["report_year"]
+
+
 def test_file_name_does_not_override_a_title_year_but_is_reported():
     ident = identify(report("LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA KOTA BANDUNG"), file_name="LKjIP_2023.pdf")
     assert ident.report_year == 2022

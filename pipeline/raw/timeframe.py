@@ -132,6 +132,7 @@ def detect_year(lines: list[str], file_year: int | None = None) -> YearFinding:
             if titled:
                 for y in _candidate_years(low):
                     vote(y, TITLE, i)
+                continue  # counted once: "TAHUN ANGGARAN 2018" on a cover is not also a fiscal-year cue
         elif cues["title"].search(low):
             # a sentence (a body, or a report that starts without a cover): only the year the
             # report's own name is given with counts, the more when it opens the report
