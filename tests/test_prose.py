@@ -162,6 +162,14 @@ def test_gender_parts_are_not_the_total():
         (410, "laki-laki", "subgroup", 2023, "actual", "persons")]
 
 
+def test_a_breakdown_in_brackets_is_parts_of_the_figure_before_it():
+    out = read("Jumlah tenaga kerja yang ditempatkan 387 orang (laki-laki 231 orang, perempuan 156 orang).")
+    assert sorted(values_of(out, "placements")) == [
+        (156, "perempuan", "subgroup", 2023, "actual", "persons"),
+        (231, "laki-laki", "subgroup", 2023, "actual", "persons"),
+        (387, "total", "total", 2023, "actual", "persons")]
+
+
 def test_both_genders_named_together_is_the_total():
     out = read("Jumlah pencari kerja terdaftar laki-laki dan perempuan sebanyak 1.905 orang.")
     assert values_of(out, "job_seekers_registered") == [(1905, "total", "total", 2023, "actual", "persons")]

@@ -168,7 +168,7 @@ def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | No
     figure) or right after its unit ("120 orang perempuan"), else None. Two groups of one level
     named together ("laki-laki dan perempuan sebanyak 500 orang") are their sum, not a part."""
     after_norm = normalise(after)
-    near_after = re.split(r"[,;.\d]", after_norm, maxsplit=1)[0]  # up to the next figure or clause
+    near_after = re.split(r"[,;.(:\d]", after_norm, maxsplit=1)[0]  # up to the next figure, clause or breakdown "("
     adjacent = re.split(r"\b(?:dan|serta|sedangkan|yang|dengan|dari)\b", near_after, maxsplit=1)[0]  # "120 orang perempuan"
     whole = normalise(sentence)
     for text in (near_after, normalise(local)):
