@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.parsed.headers import count_header_rows, is_numeric_cell, normalise_flat
+from pipeline.parsed.segment import segment
 from pipeline.parsed.tables_markup import find_html_tables, find_pipe_tables
 from pipeline.parsed.tables_text import find_flat_tables, find_tsv_tables
 
@@ -34,6 +35,7 @@ def table_spans(lines: list[str]) -> list[tuple[int, int, Grid, int]]:
     tables = []
     for finder in (find_html_tables, find_pipe_tables, find_tsv_tables, find_flat_tables):
         tables.extend(finder(lines, taken))
+    groups = [(t.line_start, t.line_end) for t in segment(lines).tables]  # page-split pieces re-joined
     out = []
     for t in sorted(tables, key=lambda t: t.line_start):
         t.header_rows = count_header_rows(t)
@@ -42,16 +44,28 @@ def table_spans(lines: list[str]) -> list[tuple[int, int, Grid, int]]:
         rows = [[c.text for c in r.cells] for r in t.rows]
         width = max((len(r) for r in rows), default=0)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        out.append((t.line_start - 1, t.line_end - 1, rows, t.header_rows))
+        group = next((g for g in groups if g[0] <= t.line_start <= g[1]), (t.line_start, t.line_end))
+        out.append((t.line_start - 1, t.line_end - 1, rows, t.header_rows, group))
     return out
 
 
-def rerender(lines: list[str], render: Callable[[Grid, int], list[str]]) -> list[str]:
+def rerender(lines: list[str], render: Callable[..., list[str]]) -> list[str]:
+    """Every table piece re-printed by `render(rows, header_rows, widths)`; the pieces of one
+    table that a page break cut apart share their column widths, as on paper."""
+    spans = table_spans(lines)
+    widths: dict[tuple, list[int]] = {}
+    for _, _, rows, _, group in spans:
+        w = widths.setdefault(group, [])
+        for k, width in enumerate(cell_widths(rows)):
+            if k < len(w):
+                w[k] = max(w[k], width)
+            else:
+                w.append(width)
     out: list[str] = []
     pos = 0
-    for start, end, rows, n_header in table_spans(lines):
+    for start, end, rows, n_header, group in spans:
         out.extend(lines[pos:start])
-        out.extend(render(rows, n_header))
+        out.extend(render(rows, n_header, widths[group]))
         pos = end + 1
     out.extend(lines[pos:])
     return out
@@ -59,11 +73,11 @@ def rerender(lines: list[str], render: Callable[[Grid, int], list[str]]) -> list
 
 # --- one line per row ------------------------------------------------------------------------
 
-def render_tsv(rows: Grid, n_header: int) -> list[str]:
+def render_tsv(rows: Grid, n_header: int, widths=None) -> list[str]:
     return ["\t".join(r) for r in rows]
 
 
-def render_pipe(rows: Grid, n_header: int) -> list[str]:
+def render_pipe(rows: Grid, n_header: int, widths=None) -> list[str]:
     out = []
     for k, r in enumerate(rows):
         out.append("| " + " | ".join(c.replace("|", "/") for c in r) + " |")
@@ -72,7 +86,7 @@ def render_pipe(rows: Grid, n_header: int) -> list[str]:
     return out
 
 
-def render_html(rows: Grid, n_header: int) -> list[str]:
+def render_html(rows: Grid, n_header: int, widths=None) -> list[str]:
     out = ["<table>"]
     for k, r in enumerate(rows):
         tag = "th" if k < n_header else "td"
@@ -84,7 +98,7 @@ def render_html(rows: Grid, n_header: int) -> list[str]:
 # --- one cell per line -------------------------------------------------------------------------
 
 def render_flat(indent: str) -> Callable[[Grid, int], list[str]]:
-    def render(rows: Grid, n_header: int) -> list[str]:
+    def render(rows: Grid, n_header: int, widths=None) -> list[str]:
         out: list[str] = []
         for r in rows:
             cells = [c for c in r if c]
@@ -103,14 +117,22 @@ LABEL_WIDTH = 38
 MARGIN = "    "
 
 
-def render_aligned(rows: Grid, n_header: int, label_width: int = LABEL_WIDTH, gap: int = 3) -> list[str]:
+def cell_widths(rows: Grid, label_width: int = LABEL_WIDTH) -> list[int]:
+    if not rows:
+        return []
+    wrapped = [[textwrap.wrap(c, label_width) or [""] for c in r] for r in rows]
+    return [max(len(piece) for r in wrapped for piece in r[k]) for k in range(len(rows[0]))]
+
+
+def render_aligned(rows: Grid, n_header: int, widths: list[int] | None = None,
+                   label_width: int = LABEL_WIDTH, gap: int = 3) -> list[str]:
     """Columns padded with spaces; a text cell longer than `label_width` wraps onto the lines
     below (as a PDF table cell does); numbers are right-aligned."""
     if not rows:
         return []
     width = len(rows[0])
     wrapped = [[textwrap.wrap(c, label_width) or [""] for c in r] for r in rows]
-    col_w = [max(len(piece) for r in wrapped for piece in r[k]) for k in range(width)]
+    col_w = (widths or cell_widths(rows, label_width)) + [0] * width
     out = []
     for r, w in zip(rows, wrapped):
         height = max(len(p) for p in w)
@@ -195,7 +217,7 @@ def to_pdf(src: Path, dst: Path, running: str = "Laporan Kinerja Instansi Pemeri
     pdf.set_font("body", size=9)
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     pos = 0
-    for start, end, rows, n_header in table_spans(lines) + [(len(lines), len(lines), [], 0)]:
+    for start, end, rows, n_header, _ in table_spans(lines) + [(len(lines), len(lines), [], 0, None)]:
         for line in lines[pos:start]:
             t = MARKUP.sub("", line).replace("\t", " ").strip()
             if not t:
