@@ -8,8 +8,7 @@ A line is furniture when it
 - repeats, with only its digits changed, on several pages next to a page break (running header /
   footer), or
 - is the line holding the form feed itself when nothing else is on it.
-Text without form feeds has no known page breaks: there a short line repeated many times with
-different page numbers counts too.
+Text without form feeds has no known page breaks and so no furniture here.
 """
 
 from __future__ import annotations
@@ -41,15 +40,15 @@ def furniture_lines(lines: list[str]) -> set[int]:
     """0-based indices of furniture lines."""
     page_no = pattern("page_number")
     breaks = [i for i, ln in enumerate(lines) if "\f" in ln]
+    if not breaks:
+        # no known page breaks: a repeated short line may as well be a wrapped table label
+        # ("Kabupaten/Kota"); parsed.segment still steps over headers between table pieces
+        return set()
     near: set[int] = set()
     for b in breaks:
         near.update(range(max(0, b - NEAR_BREAK), min(len(lines), b + NEAR_BREAK + 1)))
-    shapes = Counter(
-        _shape(lines[i]) for i in (near if breaks else range(len(lines)))
-        if lines[i].strip() and len(lines[i]) <= MAX_LEN
-    )
-    need = MIN_REPEATS if breaks else 2 * MIN_REPEATS
-    repeated = {s for s, n in shapes.items() if n >= need and _wordy(s)}
+    shapes = Counter(_shape(lines[i]) for i in near if lines[i].strip() and len(lines[i]) <= MAX_LEN)
+    repeated = {s for s, n in shapes.items() if n >= MIN_REPEATS and _wordy(s)}
     out: set[int] = set()
     for i, line in enumerate(lines):
         text = line.replace("\f", "").strip()
@@ -59,8 +58,6 @@ def furniture_lines(lines: list[str]) -> set[int]:
             continue
         if len(line) > MAX_LEN:
             continue
-        if i in near and page_no.fullmatch(text):
-            out.add(i)  # without form feeds a number alone may be a flattened table's cell
-        elif (i in near or not breaks) and _shape(line) in repeated:
+        if i in near and (page_no.fullmatch(text) or _shape(line) in repeated):
             out.add(i)
     return out

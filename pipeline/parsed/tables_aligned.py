@@ -59,11 +59,24 @@ def _aligned_with(line: list[Chunk], spans: list[tuple[int, int]]) -> bool:
     return hits >= max(len(line) - 1, 0.6 * len(line))
 
 
+def _page_gaps(lines: list[str], furniture: set[int]) -> set[int]:
+    """Blank lines that belong to a page break (next to furniture, through other blanks)."""
+    gap: set[int] = set()
+    for f in furniture:
+        for step in (-1, 1):
+            k = f + step
+            while 0 <= k < len(lines) and (not lines[k].strip() or k in furniture):
+                gap.add(k)
+                k += step
+    return gap - furniture
+
+
 def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tuple[int, int]]:
     """(first, last) 0-based line spans of runs that may be tables. A page break (form feed,
     running header, page number) inside a run does not end it when the rows after it line up
     with the rows before."""
     spans = []
+    page_gap = _page_gaps(lines, furniture)
     i, n = 0, len(lines)
     while i < n:
         ch = chunks(lines[i]) if i not in taken and _candidate(lines[i]) else []
@@ -77,7 +90,7 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
         blanks = 0
         while j < n and j not in taken and _candidate(lines[j]):
             text = lines[j]
-            if j in furniture:
+            if j in furniture or j in page_gap:
                 blanks = 1  # what follows must line up with the rows above
                 j += 1
                 if j - last_multi > MAX_PAGE_GAP:
