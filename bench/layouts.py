@@ -101,9 +101,13 @@ def render_flat(indent: str) -> Callable[[Grid, int], list[str]]:
     def render(rows: Grid, n_header: int, widths=None) -> list[str]:
         out: list[str] = []
         for r in rows:
-            cells = [c for c in r if c]
-            if not cells:
+            filled = [k for k, c in enumerate(r) if c]
+            if not filled:
                 continue
+            # leading and trailing empty cells vanish, as in a converter's output (the reader
+            # right-aligns rows under the header); an empty cell between two filled ones is
+            # printed "-", as reports print it, or the columns after it could not be told
+            cells = [c or "-" for c in r[filled[0]: filled[-1] + 1]]
             if out:
                 out.append("")
             out.extend(indent + c for c in cells)
