@@ -15,11 +15,13 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import glossary, t
+from dashboard.safe import md
 
 # a local icon file: a ":material/…:" or emoji icon makes the browser fetch the favicon from the internet
 ICON = Path(__file__).parent / "dashboard" / "assets" / "icon.png"
 st.set_page_config(page_title="Disnaker · LKjIP", page_icon=str(ICON), layout="wide")
 
+data.begin_run()  # every query of this run reads one warehouse snapshot
 lang = state.language()
 
 PAGES = [
@@ -67,7 +69,7 @@ with st.sidebar.expander(t("deck.title", n=len(st.session_state.get("deck", {}))
         st.caption(t("deck.empty"))
     for key, spec in list(deck.items()):
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f"- {spec.title}")
+        c1.markdown(f"- {md(spec.title)}")
         if c2.button("", key=f"rm_{key}", help=t("deck.remove"), icon=":material/close:", type="tertiary"):
             del deck[key]
             st.rerun()

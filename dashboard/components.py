@@ -14,7 +14,9 @@ from dashboard import data
 from dashboard.comparability import footnote
 from dashboard.exports import ExportSpec, chart_image, csv_bytes, xlsx_bytes
 from dashboard.i18n import current, definition_label, kind_label, period_label, t
+from dashboard.safe import md
 from dashboard.style import value_text
+from pipeline.raw.decode import RawInputError
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -69,7 +71,7 @@ def export_table(rows: pd.DataFrame) -> pd.DataFrame:
 def notes_box(notes: list[str], collapsed: bool = False) -> None:
     if not notes:
         return
-    body = "\n".join(f"- {n}" for n in notes)
+    body = "\n".join(f"- {md(n)}" for n in notes)  # notes name regencies and files: text, not markdown
     if collapsed:  # the page already says it once; repeat it per chart only on demand
         with st.expander(t("note.title", n=len(notes)), icon="⚖️"):
             st.markdown(body)
@@ -82,13 +84,13 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
     """One chart as a reader meets it: title, tabs (chart, table, sources), caption with the
     source lines, comparability notes, downloads, and 'add to briefing deck'."""
     lang = current()
-    st.subheader(title, help=help_text, anchor=key)
+    st.subheader(md(title), help=help_text, anchor=key)
     source_note = footnote(rows, lang)
     spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes))
     tab_chart, tab_table, tab_sources = st.tabs([t("tab.chart"), t("tab.table"), t("tab.sources")])
     with tab_chart:
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"fig_{key}")
-        st.caption(source_note)
+        st.caption(md(source_note))
         notes_box(list(notes), collapsed=notes_collapsed)
     with tab_table:
         st.dataframe(readable(table if table is not None else rows, lang), hide_index=True, width="stretch")
@@ -123,7 +125,7 @@ def _downloads(key: str, spec: ExportSpec, rows: pd.DataFrame) -> None:
 
 def _add_to_deck(key: str, spec: ExportSpec) -> None:
     st.session_state.setdefault("deck", {})[key] = spec
-    st.toast(t("deck.added", title=spec.title))
+    st.toast(md(t("deck.added", title=spec.title)))
 
 
 def sources(rows: pd.DataFrame, key: str) -> None:
@@ -144,7 +146,7 @@ def sources(rows: pd.DataFrame, key: str) -> None:
     if pick is not None:
         r = cited.iloc[pick]
         if r.get("method") == "derived" and isinstance(r.get("formula"), str):
-            st.info(f"◇ {t('method.derived')}: {r['formula']}")
+            st.info(f"◇ {t('method.derived')}: {md(r['formula'])}")
         line_viewer(r["source_file"], int(r["source_line"]))
         st.page_link("dashboard/pages/quality.py", label=t("source.open_viewer"), icon=":material/open_in_new:",
                      query_params={"file": r["source_file"], "line": str(int(r["source_line"]))})
@@ -154,9 +156,12 @@ def line_viewer(source_file: str, line: int, radius: int = 6) -> None:
     """Raw report text around `line` (1-based), the cited line highlighted. Text is escaped."""
     try:
         lines = data.raw_lines(source_file)
-    except (KeyError, FileNotFoundError):
-        st.error(t("source.file_missing", file=source_file))
+        changed = data.raw_changed(source_file)
+    except (KeyError, OSError, RawInputError):
+        st.error(t("source.file_missing", file=md(source_file)))
         return
+    if changed:
+        st.warning(t("source.file_changed", file=md(source_file)), icon="⚠️")
     lo, hi = max(1, line - radius), min(len(lines), line + radius)
     body = []
     for n in range(lo, hi + 1):
@@ -164,7 +169,7 @@ def line_viewer(source_file: str, line: int, radius: int = 6) -> None:
         style = "background:#fff3b0;font-weight:600;" if n == line else "color:#444;"
         body.append(f'<div style="{style}white-space:pre-wrap;"><span style="color:#999;user-select:none;'
                     f'display:inline-block;width:4.5em;">{n}</span>{text}</div>')
-    st.markdown(f"**{html.escape(source_file)}**, {t('source.line_abbr')} {line}")
+    st.markdown(f"**{md(source_file)}**, {t('source.line_abbr')} {line}")
     st.html('<div style="font-family:DejaVu Sans Mono,monospace;font-size:0.82rem;border:1px solid #ddd;'
             'border-radius:6px;padding:6px;max-height:26rem;overflow:auto;">' + "".join(body) + "</div>")
 

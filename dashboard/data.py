@@ -1,9 +1,15 @@
-"""Read-only access to the warehouse, cached per warehouse version.
+"""Read-only access to the warehouse, cached per warehouse snapshot.
 
 Every query is a constant SQL string with `?` parameters: nothing a user types is pasted into SQL.
-Each call opens a short-lived read-only connection and closes it, so a rebuild that swaps the
-warehouse file while the app runs is picked up on the next query (the cache key includes the
-file's mtime and size) and never blocks the pipeline's writer.
+Each cache miss opens a short-lived read-only connection and closes it, so a rebuild that swaps the
+warehouse file while the app runs never blocks the pipeline's writer and is picked up by the next
+page run.
+
+A page run reads one snapshot. The snapshot is named by the warehouse's own `build_info` (read on
+the same connection as the data — DuckDB shares one open instance per path within a process, so
+a file's mtime can name a newer file than the one a connection reads). `begin_run()` (app.py calls
+it first) lets the next query pin the snapshot for the run; a cache miss that finds a different
+warehouse behind the path restarts the run, so no page shows values from two builds.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pipeline.raw.decode import read_report
 ROOT = Path(__file__).resolve().parent.parent
 DB_PATH = Path(os.environ.get("LKJIP_DB", ROOT / "data/curated/warehouse.duckdb"))
 RAW_DIR = Path(os.environ.get("LKJIP_RAW", ROOT / "data/raw"))
+SNAPSHOT = "_warehouse_snapshot"  # session-state key: the snapshot this run reads
 
 OBS_COLUMNS = """regency, indicator, scope, scope_level, year, period, kind, value, unit, method, status, definition,
     formula, label, section, source_file, source_line, source_text"""
@@ -29,35 +36,80 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
-def version() -> tuple[int, int]:
-    """Identity of the current warehouse file; changes when a rebuild swaps it in."""
-    try:
-        s = DB_PATH.stat()
-    except FileNotFoundError:
-        raise WarehouseMissing(str(DB_PATH)) from None
-    return (s.st_mtime_ns, s.st_size)
+class SnapshotChanged(RuntimeError):
+    """The warehouse was swapped during a page run."""
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _run(sql: str, params: tuple, warehouse_version: tuple[int, int]) -> pd.DataFrame:
-    args = [list(p) if isinstance(p, tuple) else p for p in params]
-    for attempt in (1, 2):
+def _connect() -> duckdb.DuckDBPyConnection:
+    for attempt in (1, 2, 3):
+        if not DB_PATH.exists():
+            raise WarehouseMissing(str(DB_PATH))
         try:
-            con = duckdb.connect(str(DB_PATH), read_only=True)
+            return duckdb.connect(str(DB_PATH), read_only=True)
         except duckdb.IOException:
-            if attempt == 2:
-                raise
-            continue  # the file was being swapped; the second open sees the new one
-        try:
-            return con.execute(sql, args).df()
-        finally:
-            con.close()
+            if attempt == 3:
+                raise  # the file was being swapped; a second open sees the new one
     raise AssertionError("unreachable")
 
 
+def snapshot_of(con: duckdb.DuckDBPyConnection) -> str:
+    """Which build this connection reads (build_info names it: id, inputs, time)."""
+    try:
+        row = con.execute("SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM build_info").fetchone()
+    except duckdb.Error:
+        row = None
+    return (row[0] if row else None) or "unknown"
+
+
+def current_snapshot() -> str:
+    con = _connect()
+    try:
+        return snapshot_of(con)
+    finally:
+        con.close()
+
+
+def _in_run() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx() is not None
+
+
+def begin_run() -> None:
+    """A new page run: its first query pins the warehouse snapshot it reads."""
+    st.session_state[SNAPSHOT] = None
+
+
+def _pinned() -> str:
+    if not _in_run():
+        return current_snapshot()
+    if st.session_state.get(SNAPSHOT) is None:
+        st.session_state[SNAPSHOT] = current_snapshot()
+    return st.session_state[SNAPSHOT]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(sql: str, params: tuple, snapshot: str) -> pd.DataFrame:
+    args = [list(p) if isinstance(p, tuple) else p for p in params]
+    con = _connect()
+    try:
+        if snapshot_of(con) != snapshot:
+            raise SnapshotChanged(snapshot)
+        return con.execute(sql, args).df()
+    finally:
+        con.close()
+
+
 def query(sql: str, *params) -> pd.DataFrame:
-    """Run a constant query with positional parameters (lists as tuples). Cached per warehouse version."""
-    return _run(sql, tuple(tuple(p) if isinstance(p, list) else p for p in params), version())
+    """Run a constant query with positional parameters (lists as tuples). Cached per snapshot."""
+    params = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+    try:
+        return _run(sql, params, _pinned())
+    except SnapshotChanged:
+        if _in_run():  # start the page again on the new warehouse rather than mix two
+            st.session_state[SNAPSHOT] = None
+            st.rerun()
+        return _run(sql, params, current_snapshot())
 
 
 # ---- what the pages read -------------------------------------------------------------------
@@ -145,15 +197,30 @@ def context_values(indicator_id: str, regencies: list[str]) -> pd.DataFrame:
 # ---- raw text, only to show a cited line in context -----------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _raw_lines(path: str, mtime_ns: int) -> list[str]:
+def _raw(path: str, mtime_ns: int, size: int) -> tuple[list[str], str]:
     # decoded and split exactly as the pipeline did, so cited line numbers point at the same text
-    return list(read_report(Path(path)).lines)
+    raw = read_report(Path(path))
+    return list(raw.lines), raw.sha256
+
+
+def _raw_file(source_file: str) -> tuple[list[str], str]:
+    known = reports()
+    if source_file not in set(known["source_file"]):
+        raise KeyError(source_file)
+    path = RAW_DIR / source_file
+    s = path.stat()
+    return _raw(str(path), s.st_mtime_ns, s.st_size)
 
 
 def raw_lines(source_file: str) -> list[str]:
     """Lines of a raw report (1-based line n is item n-1). Only files listed in `reports` are served."""
-    known = set(reports()["source_file"])
-    if source_file not in known:
-        raise KeyError(source_file)
-    path = RAW_DIR / source_file
-    return _raw_lines(str(path), path.stat().st_mtime_ns)
+    return _raw_file(source_file)[0]
+
+
+def raw_changed(source_file: str) -> bool:
+    """Has the raw file changed since the warehouse read it? Then its cited line numbers may point
+    at other text (the sha256 recorded in `reports` no longer matches the file)."""
+    _, sha = _raw_file(source_file)
+    known = reports()
+    recorded = known.loc[known["source_file"] == source_file, "sha256"]
+    return recorded.empty or recorded.iloc[0] != sha

@@ -105,9 +105,22 @@ def chart_image(spec: ExportSpec, fmt: str = "png") -> bytes:
     return image(standalone_figure(spec), fmt)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM so Excel opens Indonesian text correctly; dot decimals (machine-readable)."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM so Excel opens Indonesian text correctly; dot decimals (machine-readable).
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe (numbers,
+    negative ones included, are left as they are)."""
+    return neutralised(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], about: list[tuple[str, str]] | None = None) -> bytes:

@@ -2,10 +2,19 @@
 
     run(raw_dir, db_path)  ->  BuildOutcome
 
-Bad files (empty, binary, no detectable regency, an exact duplicate of another file) are
-skipped with a specific message; the rest still load. Nothing usable -> NothingToBuild and
-the previous warehouse stays as it was. Per-report results are cached by content hash and
-pipeline version, and an unchanged input set is not rebuilt at all.
+Bad files (empty, binary, unreadable, too big, too slow to read, no detectable regency, an
+exact duplicate of another file) are skipped with a specific message; the rest still load.
+Nothing usable -> NothingToBuild and the previous warehouse stays as it was. Per-report results
+are cached (JSON, keyed by content hash and pipeline version), and an unchanged input set is
+not rebuilt at all.
+
+One build at a time per warehouse (`BuildLock`); a second one waits for it. Reports are read in
+worker processes (`pipeline.workers`) so that one that runs over its time budget can be killed
+without stopping the others. The new warehouse and its exports are written beside the old ones
+and swapped in at the end (exports first written from the new file, then the warehouse, then the
+exports, which name the build they belong to); on any exit path — an error, Ctrl-C, SIGTERM —
+workers are stopped and temporary files removed, and what a killed (SIGKILL) build left behind
+is removed by the next one.
 
 Each report's rows stream into the new warehouse as soon as the report is read (in file
 order, so ids are as if loaded at once); `BuildOutcome.results` keeps only each report's
@@ -18,22 +27,30 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from pipeline import __version__
+from pipeline.housekeeping import BuildLock, clean_stale, on_sigterm, pause_point
+from pipeline.raw.manifest import NAMES as MANIFEST_NAMES
+from pipeline.raw.manifest import read_manifest
 from pipeline.warehouse.load import read_build_info
 
 if TYPE_CHECKING:
     from pipeline.report import ReportResult
 
 PACKAGE_DIR = Path(__file__).parent
-IGNORED = {"manifest.yaml", "manifest.yml", "readme.md", ".gitkeep"}
-PARALLEL_THRESHOLD = 2  # with fork, a worker costs ~10 ms: even the 5 seed reports finish sooner on 2 cores
-CHUNKSIZE = 1  # reports per pool task: fixed, so results stream back evenly and memory stays flat
+IGNORED = {*MANIFEST_NAMES, "readme.md", ".gitkeep"}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one report may cost. A report over budget is skipped with a message; the rest load."""
+    seconds: float = 120.0  # wall-clock time to read one report (the seeds take < 1 s each)
+    bytes: int = 50_000_000  # file size; the seeds are 30-160 KB
 
 
 class NothingToBuild(RuntimeError):
@@ -54,6 +71,7 @@ class BuildOutcome:
     results: list[ReportResult] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     up_to_date: bool = False
+    exports_repaired: bool = False
     cached: int = 0
     seconds: float = 0.0
 
@@ -76,68 +94,32 @@ def discover(raw_dir: Path) -> list[Path]:
     )
 
 
-def load_manifest(raw_dir: Path) -> dict[str, dict]:
-    for name in ("manifest.yaml", "manifest.yml"):
-        path = raw_dir / name
-        if path.exists():
-            import yaml
-
-            from pipeline.knowledge import SAFE_LOADER
-
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-            return data.get("files") or {}
-    return {}
-
-
-def _work(args: tuple[Path, str, dict, Path | None, str]) -> tuple[str, ReportResult | FileProblem, bool]:
-    from pipeline.raw.decode import RawInputError, read_report
-    from pipeline.raw.identify import IdentificationError
-    from pipeline.report import process_report
-
-    path, original, overrides, cache_dir, fingerprint = args
-    try:
-        raw = read_report(path)
-    except RawInputError as exc:
-        return path.name, FileProblem(path.name, "error", "unreadable", str(exc)), False
-    cache = cache_dir / f"{raw.sha256[:24]}-{fingerprint}.pkl" if cache_dir else None
-    if cache and cache.exists() and not overrides:
-        try:
-            with open(cache, "rb") as fh:
-                result: ReportResult = pickle.load(fh)
-            result.report["source_file"] = path.name
-            result.report["original_name"] = original
-            return path.name, result, True
-        except Exception:  # a corrupt cache entry is rebuilt
-            pass
-    try:
-        result = process_report(raw, original, overrides)
-    except IdentificationError as exc:
-        return path.name, FileProblem(path.name, "error", "unknown_regency", f"{path.name}: {exc}"), False
-    except Exception as exc:  # noqa: BLE001 - one bad report must not stop the build
-        return path.name, FileProblem(path.name, "error", "internal", f"{path.name}: could not be processed ({type(exc).__name__}: {exc})"), False
-    if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    return path.name, result, False
-
-
 def run(raw_dir: Path, db_path: Path, force: bool = False, workers: int | None = None,
-        on_progress: Callable[[str], None] | None = None, export: bool = True) -> BuildOutcome:
+        on_progress: Callable[[str], None] | None = None, export: bool = True, budget: Budget = Budget(),
+        on_wait: Callable[[str], None] | None = None, lock_timeout: float | None = None) -> BuildOutcome:
+    """Build db_path (and its exports) from raw_dir. A build already running into db_path is
+    waited for (`on_wait` hears why; `lock_timeout` seconds at most, None = as long as it takes)."""
     t0 = time.perf_counter()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with on_sigterm(), BuildLock(db_path, on_wait=on_wait, timeout=lock_timeout):
+        clean_stale(db_path)
+        outcome = _run_locked(raw_dir, db_path, force, workers, on_progress, export, budget)
+    outcome.seconds = time.perf_counter() - t0
+    return outcome
+
+
+def _run_locked(raw_dir, db_path, force, workers, on_progress, export, budget) -> BuildOutcome:
     files = discover(raw_dir)
-    manifest = load_manifest(raw_dir)
+    manifest = read_manifest(raw_dir, [p.name for p in files])
     fingerprint = code_fingerprint()
-    digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    input_fp = hashlib.sha256(
-        (fingerprint + "|" + "|".join(f"{n}:{d}" for n, d in sorted(digests.items())) + "|" + repr(sorted(manifest.items()))).encode()
-    ).hexdigest()
     outcome = BuildOutcome(db_path)
-    if not force and db_path.exists() and read_build_info(db_path).get("input_fingerprint") == input_fp:
-        outcome.up_to_date = True
-        outcome.seconds = time.perf_counter() - t0
+    outcome.problems += [FileProblem(p.file, "warning", "manifest", p.message) for p in manifest.problems]
+    digests, unreadable = _digests(files, budget)
+    input_fp = hashlib.sha256("|".join([
+        fingerprint, manifest.digest, f"{budget.seconds:g}s {budget.bytes}B",
+        *(f"{n}:{d}" for n, d in sorted(digests.items())), *(f"{n}:{p.code}" for n, p in sorted(unreadable.items())),
+    ]).encode()).hexdigest()
+    if not force and _up_to_date(db_path, input_fp, export, outcome):
         return outcome
     if not files:
         raise NothingToBuild(f"no report files in {raw_dir}")
@@ -146,6 +128,9 @@ def run(raw_dir: Path, db_path: Path, force: bool = False, workers: int | None =
     jobs = []
     seen: dict[str, str] = {}
     for p in files:
+        if p.name in unreadable:
+            outcome.problems.append(unreadable[p.name])
+            continue
         d = digests[p.name]
         if d in seen:
             outcome.problems.append(FileProblem(
@@ -153,63 +138,103 @@ def run(raw_dir: Path, db_path: Path, force: bool = False, workers: int | None =
                 f"{p.name} is byte-identical to {seen[d]} (same report twice under two names): loaded once, as {seen[d]}"))
             continue
         seen[d] = p.name
-        entry = manifest.get(p.name) or {}
-        overrides = {k: v for k, v in entry.items() if k in ("regency", "province", "report_year", "period", "agency")}
-        jobs.append((p, entry.get("original_name", p.name), overrides, cache_dir, fingerprint))
+        jobs.append((p, manifest.original_name(p.name), manifest.overrides(p.name), cache_dir, fingerprint))
 
     from pipeline.report import ReportResult
     from pipeline.warehouse.load import WarehouseWriter
+    from pipeline.workers import WorkerPool
 
-    writer = WarehouseWriter(db_path)
-    try:
-        for name, res, cached in _results(jobs, workers, on_progress):
-            if isinstance(res, FileProblem):
-                outcome.problems.append(res)
-                continue
-            writer.add(res)
-            outcome.results.append(ReportResult(res.report))  # the rows are in the writer now
-            outcome.cached += int(cached)
-        _same_report_twice(outcome)
-        if not outcome.results:
-            raise NothingToBuild("no usable report: " + "; ".join(p.message for p in outcome.problems))
-        file_warnings = [
-            {"report_id": None, "source_file": p.file, "severity": p.severity, "code": p.code, "message": p.message, "source_line": None}
-            for p in outcome.problems
-        ]
-        build_info = {
-            "input_fingerprint": input_fp, "code_fingerprint": fingerprint, "pipeline_version": __version__,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "raw_dir": str(raw_dir),
-            "n_reports": str(len(outcome.results)), "n_skipped": str(sum(p.severity == "error" for p in outcome.problems)),
-        }
-    except BaseException:
-        writer.abort()
-        raise
-    writer.finish(file_warnings, build_info)
-    if export:
-        from pipeline.warehouse.export import export_all
+    with WorkerPool(workers, budget.seconds, len(jobs)) as pool:
+        writer = WarehouseWriter(db_path)
+        staging = None
+        try:
+            for i, (name, res, cached) in enumerate(pool.results(jobs)):
+                if on_progress:
+                    on_progress(name)
+                if isinstance(res, FileProblem):
+                    outcome.problems.append(res)
+                    continue
+                writer.add(res)
+                outcome.results.append(ReportResult(res.report))  # the rows are in the writer now
+                outcome.cached += int(cached)
+                if i == 0:
+                    pause_point("extract")
+            pool.close()
+            _same_report_twice(outcome)
+            if not outcome.results:
+                raise NothingToBuild("no usable report: " + "; ".join(p.message for p in outcome.problems))
+            file_warnings = [
+                {"report_id": None, "source_file": p.file, "severity": p.severity, "code": p.code, "message": p.message, "source_line": None}
+                for p in outcome.problems
+            ]
+            build_info = {
+                "input_fingerprint": input_fp, "code_fingerprint": fingerprint, "pipeline_version": __version__,
+                "build_id": uuid.uuid4().hex,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "raw_dir": str(raw_dir),
+                "n_reports": str(len(outcome.results)), "n_skipped": str(sum(p.severity == "error" for p in outcome.problems)),
+                # a report skipped for time or a crashed worker may fare better next time: retry it
+                "n_retry": str(sum(p.code in ("over_budget", "worker_died") for p in outcome.problems)),
+            }
+            pause_point("load")
+            writer.seal(file_warnings, build_info)
+            if export:
+                from pipeline.warehouse.export import write_exports
 
-        export_all(db_path, db_path.parent)
-    outcome.seconds = time.perf_counter() - t0
+                staging = write_exports(writer.tmp, db_path.parent)
+                pause_point("export")
+            writer.swap()
+        except BaseException:
+            writer.abort()
+            if staging is not None:
+                import shutil
+
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+    if staging is not None:
+        from pipeline.warehouse.export import publish
+
+        pause_point("swap")
+        publish(staging, db_path.parent, build_info["build_id"])
     return outcome
 
 
-def _results(jobs: list, workers: int | None, on_progress):
-    """(name, ReportResult | FileProblem, cached) per job, in job order, as they are ready."""
-    n_workers = workers or (os.cpu_count() or 1)
-    if len(jobs) >= PARALLEL_THRESHOLD and n_workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
+def _digests(files: list[Path], budget: Budget) -> tuple[dict[str, str], dict[str, FileProblem]]:
+    """sha256 per readable file within the size budget; a FileProblem for each other file."""
+    digests: dict[str, str] = {}
+    problems: dict[str, FileProblem] = {}
+    for p in files:
+        try:
+            size = p.stat().st_size
+            if size > budget.bytes:
+                problems[p.name] = FileProblem(
+                    p.name, "error", "over_budget",
+                    f"{p.name}: skipped — {size / 1e6:.1f} MB is over the per-report size budget of "
+                    f"{budget.bytes / 1e6:g} MB (raise it with --max-mb if the file is genuine)")
+                continue
+            with open(p, "rb") as fh:
+                digests[p.name] = hashlib.file_digest(fh, "sha256").hexdigest()
+        except PermissionError:
+            problems[p.name] = FileProblem(p.name, "error", "unreadable",
+                                           f"{p.name}: cannot be read (permission denied) — make it readable by the build user")
+        except OSError as exc:
+            problems[p.name] = FileProblem(p.name, "error", "unreadable", f"{p.name}: cannot be read ({exc.strerror or exc})")
+    return digests, problems
 
-        with ProcessPoolExecutor(max_workers=min(n_workers, len(jobs))) as pool:
-            yield from _progress(pool.map(_work, jobs, chunksize=CHUNKSIZE), on_progress)
-    else:
-        yield from _progress(map(_work, jobs), on_progress)
 
+def _up_to_date(db_path: Path, input_fp: str, export: bool, outcome: BuildOutcome) -> bool:
+    """The warehouse was built from exactly these inputs, and nothing is worth retrying; its
+    exports are repaired (re-written from it) if a killed build left them stale or missing."""
+    info = read_build_info(db_path)
+    if info.get("input_fingerprint") != input_fp or info.get("n_retry", "0") != "0":
+        return False
+    if export:
+        from pipeline.warehouse.export import export_all, exports_match
 
-def _progress(items, on_progress):
-    for name, res, cached in items:
-        if on_progress:
-            on_progress(name)
-        yield name, res, cached
+        if not exports_match(db_path.parent, info.get("build_id")):
+            export_all(db_path, db_path.parent, info.get("build_id"))
+            outcome.exports_repaired = True
+    outcome.up_to_date = True
+    return True
 
 
 def _same_report_twice(outcome: BuildOutcome) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from pipeline.build import NothingToBuild, discover, run
+from pipeline.build import Budget, NothingToBuild, discover, run
+from pipeline.housekeeping import BuildLocked
 
 app = typer.Typer(add_completion=False, help="LKjIP reports -> provenance-tracked DuckDB warehouse.", no_args_is_help=True)
 console = Console(stderr=False)
@@ -37,6 +39,9 @@ def build(
     force: bool = typer.Option(False, "--force", help="Rebuild even if nothing changed."),
     workers: int = typer.Option(0, "--workers", help="Processes for many reports (0 = all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary."),
+    max_seconds: float = typer.Option(Budget.seconds, "--max-seconds", help="Time budget per report; a slower one is skipped."),
+    max_mb: float = typer.Option(Budget.bytes / 1e6, "--max-mb", help="Size budget per report file (MB); a bigger one is skipped."),
+    wait: float = typer.Option(None, "--wait", help="Seconds to wait for a build already running into DB (default: until it ends)."),
 ) -> None:
     """Read every report in RAW and (re)build the warehouse DB, then the Parquet/CSV exports."""
     try:
@@ -53,18 +58,26 @@ def build(
                 err.print(f"  read {name}")
 
         try:
-            outcome = run(raw, db, force=force, workers=workers or None, on_progress=step)
+            outcome = run(raw, db, force=force, workers=workers or None, on_progress=step,
+                          budget=Budget(seconds=max_seconds, bytes=int(max_mb * 1e6)),
+                          on_wait=lambda msg: err.print(f"[yellow]… {msg}[/yellow]"), lock_timeout=wait)
         except NothingToBuild as exc:
-            err.print(f"[red]✗ nothing usable to build — the previous warehouse is unchanged.[/red]\n  {exc}")
+            err.print(f"[red]✗ nothing usable to build — the previous warehouse is unchanged.[/red]\n  {escape(str(exc))}")
             raise typer.Exit(1)
+        except BuildLocked as exc:
+            err.print(f"[red]✗ {exc} — nothing was changed.[/red]")
+            raise typer.Exit(2)
+    for p in outcome.problems if outcome.up_to_date else ():  # manifest problems are news even then
+        err.print(f"[yellow]! {escape(p.file)}: {escape(p.message)}[/yellow]")
     if outcome.up_to_date:
-        console.print(f"[green]✓ {db} is up to date[/green] (no report or pipeline code changed; --force rebuilds) "
+        repaired = " — its Parquet/CSV exports were stale or missing and have been rewritten" if outcome.exports_repaired else ""
+        console.print(f"[green]✓ {db} is up to date[/green] (no report or pipeline code changed; --force rebuilds){repaired} "
                       f"[dim]{outcome.seconds:.2f}s[/dim]")
         _summary(db)
         return
     for p in outcome.problems:
         colour = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{colour}]{'✗' if p.severity == 'error' else '!'} {p.file}: {p.message}[/{colour}]")
+        err.print(f"[{colour}]{'✗' if p.severity == 'error' else '!'} {escape(p.file)}: {escape(p.message)}[/{colour}]")
     console.print(f"[green]✓ built {db}[/green] from {len(outcome.results)} report(s)"
                   f" ({outcome.cached} from cache) in {outcome.seconds:.2f}s; exports in {db.parent}/")
     _summary(db)
@@ -119,10 +132,11 @@ def _summary(db: Path) -> None:
     for rid, src, regency, province, year, period, n_conf, n_warn in reports:
         c = by_report.get(rid, Counter())
         per = " ".join(f"{SHORT.get(k, k)}:{v}" for k, v in sorted(c.items(), key=lambda kv: list(SHORT).index(kv[0]) if kv[0] in SHORT else 99))
-        table.add_row(regency, province or "?", str(year), period, per, str(n_conf), str(mismatches.get(rid, 0)), str(n_warn))
+        # names come from files: escaped, so a '[' in them is text, not rich markup
+        table.add_row(escape(regency), escape(province or "?"), str(year), period, per, str(n_conf), str(mismatches.get(rid, 0)), str(n_warn))
     console.print(table)
     for src, msg in skipped:
-        console.print(f"[yellow]skipped {src}: {msg}[/yellow]")
+        console.print(f"[yellow]skipped {escape(src)}: {escape(msg)}[/yellow]")
 
 
 @app.command()
@@ -133,7 +147,7 @@ def conflicts(
     """List the disagreements found inside each report."""
     from rich.table import Table
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = _open(db)
     try:
         rows = con.execute(
             "SELECT regency, indicator, scope, year, period, kind, chosen_value, reason FROM conflicts "
@@ -158,7 +172,7 @@ def explain(
     """Every candidate for an indicator, the headline chosen, and the lines they come from."""
     from rich.table import Table
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = _open(db)
     try:
         rows = con.execute(
             """SELECT o.scope, o.year, o.period, o.kind, o.value, o.unit, o.method, o.section, o.status, o.source_line,
@@ -178,6 +192,34 @@ def explain(
     for r in rows:
         table.add_row(*[str(x) for x in r[:4]], f"{r[4]:,.2f}", *[str(x) for x in r[5:10]], "★" if r[10] else "", r[11][:90])
     console.print(table)
+
+
+@app.command()
+def export(
+    out: Path = typer.Option(Path("data/curated/bundle"), "--out", help="Folder of the bundle (replaced whole)."),
+    db: Path = typer.Option(DEFAULT_DB, "--db"),
+) -> None:
+    """Write the research data bundle: Parquet, CSV, XLSX, indicator metadata, README, datapackage.json."""
+    from pipeline.warehouse.bundle import write_bundle
+
+    _open(db).close()  # the same message as the other commands when there is no warehouse
+    bundle = write_bundle(db, out)
+    console.print(f"[green]✓ wrote {out}[/green] — bundle {bundle.version}: {bundle.files} files, "
+                  f"{bundle.bytes / 1e6:.1f} MB, {bundle.rows['observations']:,} observations "
+                  f"[dim]{bundle.seconds:.2f}s[/dim]")
+
+
+def _open(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, or a message saying how to build the warehouse (exit 1)."""
+    if not db.is_file():
+        err.print(f"[red]✗ no warehouse at {db}.[/red] Build one first:  python -m pipeline build"
+                  + ("" if db == DEFAULT_DB else f" --db {db}"))
+        raise typer.Exit(1)
+    try:
+        return duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        err.print(f"[red]✗ {db} cannot be opened as a warehouse ({exc}).[/red] Rebuild it:  python -m pipeline build --force")
+        raise typer.Exit(1) from None
 
 
 def main() -> None:  # pragma: no cover

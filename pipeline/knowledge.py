@@ -165,15 +165,50 @@ def canonical_programme(label: str) -> tuple[str, str] | None:
     return None
 
 
+AREA_TYPES = ("kabupaten", "kota", "provinsi")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One kabupaten, kota or province of the gazetteer (`regencies.yaml`)."""
+
+    name: str  # gazetteer name without prefix: "Bandung", "Jawa Barat"
+    area_type: str  # kabupaten | kota | provinsi
+    province: str
+    code: str | None  # Kemendagri code as text: "32.04", "32.73", "32"
+
+    @property
+    def display(self) -> str:
+        return display_name(self.area_type, self.name)
+
+
+def display_name(area_type: str, name: str) -> str:
+    """The warehouse's `regency`, unique across area types: a kabupaten bare ("Bandung"),
+    a kota with its prefix ("Kota Bandung"), a province as "Provinsi Jawa Barat"."""
+    if area_type == "kota":
+        return f"Kota {name}"
+    if area_type == "provinsi":
+        return f"Provinsi {name}"
+    return name
+
+
+_DISPLAY_PREFIX = re.compile(r"^\s*(?:(kabupaten|kab\.?)|(kota)|(provinsi|propinsi|prov\.?))\s*(.+)$", re.I)
+
+
 @dataclass(frozen=True)
 class Gazetteer:
-    """Regency/city name -> province, with aliases, from `regencies.yaml`."""
+    """Every kabupaten, kota and province with its code and aliases, from `regencies.yaml`.
+
+    Names are only unique within an area type (Kabupaten Bandung and Kota Bandung), so every
+    lookup says which type it wants; `lookup` and `city_aliases` are the kabupaten / kota views
+    the extraction layers use."""
 
     regencies: dict[str, str]  # canonical kabupaten name -> province
-    cities: dict[str, str]
-    aliases: dict[str, str]  # normalised alias -> canonical name
-    province_aliases: dict[str, str]
+    cities: dict[str, str]  # canonical kota name -> province
+    aliases: dict[str, str]  # normalised kabupaten alias -> canonical name
+    province_aliases: dict[str, str]  # normalised province alias -> canonical province
     city_aliases: dict[str, str] = field(default_factory=dict)
+    areas: dict[tuple[str, str], Area] = field(default_factory=dict)  # (area_type, name) -> Area
 
     def lookup(self, name: str) -> tuple[str, str] | None:
         key = normalise(name)
@@ -185,6 +220,39 @@ class Gazetteer:
     def province(self, name: str) -> str | None:
         return self.province_aliases.get(normalise(name))
 
+    def _names(self, area_type: str) -> dict[str, str]:
+        return {"kabupaten": self.aliases, "kota": self.city_aliases, "provinsi": self.province_aliases}[area_type]
+
+    def area(self, area_type: str, name: str) -> Area | None:
+        """The unit of this type called `name` (any alias), or None."""
+        canon = self._names(area_type).get(normalise(name))
+        return self.areas.get((area_type, canon)) if canon else None
+
+    def match(self, area_type: str, words: list[str]) -> tuple[Area, int] | None:
+        """The longest run of leading `words` that names a unit of this type, and its length
+        ("Tanjung Jabung Barat Tahun 2020" -> Tanjung Jabung Barat, 3)."""
+        for n in range(min(len(words), 5), 0, -1):
+            found = self.area(area_type, " ".join(words[:n]))
+            if found:
+                return found, n
+        return None
+
+    def from_display(self, text: str) -> Area | None:
+        """Parse a display name or a prefixed name: "Kota Bandung", "Provinsi Jawa Barat",
+        "Kabupaten Bandung" or "Bandung" (a bare name is a kabupaten, then a kota, then a province)."""
+        m = _DISPLAY_PREFIX.match(text)
+        if m:
+            area_type = "kabupaten" if m.group(1) else "kota" if m.group(2) else "provinsi"
+            return self.area(area_type, m.group(4))
+        for area_type in AREA_TYPES:
+            found = self.area(area_type, text)
+            if found:
+                return found
+        return None
+
+    def count(self, area_type: str) -> int:
+        return sum(1 for t, _ in self.areas if t == area_type)
+
 
 @cache
 def gazetteer() -> Gazetteer:
@@ -194,20 +262,25 @@ def gazetteer() -> Gazetteer:
     aliases: dict[str, str] = {}
     prov_aliases: dict[str, str] = {}
     city_aliases: dict[str, str] = {}
+    areas: dict[tuple[str, str], Area] = {}
     if path.exists():
         data = _load("regencies.yaml")
         for prov, spec in (data.get("provinces") or {}).items():
             prov_aliases[normalise(prov)] = prov
+            areas[("provinsi", prov)] = Area(prov, "provinsi", prov, spec.get("code"))
             for a in spec.get("aliases") or []:
                 prov_aliases[normalise(a)] = prov
-            for item in spec.get("kabupaten") or []:
-                regencies[item["name"]] = prov
-                aliases[normalise(item["name"])] = item["name"]
-                for a in item.get("aliases") or []:
-                    aliases.setdefault(normalise(a), item["name"])
-            for item in spec.get("kota") or []:
-                cities[item["name"]] = prov
-                city_aliases[normalise(item["name"])] = item["name"]
-                for a in item.get("aliases") or []:
-                    city_aliases.setdefault(normalise(a), item["name"])
-    return Gazetteer(regencies, cities, aliases, prov_aliases, city_aliases)
+            for area_type, names, names_aliases in (("kabupaten", regencies, aliases), ("kota", cities, city_aliases)):
+                for item in spec.get(area_type) or []:
+                    names[item["name"]] = prov
+                    areas[(area_type, item["name"])] = Area(item["name"], area_type, prov, item.get("code"))
+                    names_aliases[normalise(item["name"])] = item["name"]
+                    for a in item.get("aliases") or []:
+                        names_aliases.setdefault(normalise(a), item["name"])
+    return Gazetteer(regencies, cities, aliases, prov_aliases, city_aliases, areas)
+
+
+@cache
+def identity_vocabulary() -> dict:
+    """How reports name their agency, area, title and period framing (`identity.yaml`)."""
+    return _load("identity.yaml")

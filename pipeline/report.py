@@ -48,7 +48,7 @@ class ReportResult:
 
 def process_report(raw: RawReport, original_name: str, overrides: dict | None = None) -> ReportResult:
     clear_document_caches()
-    ident: Identity = identify(raw.lines, overrides)
+    ident: Identity = identify(raw.lines, overrides, file_name=raw.name)
     doc = segment(raw.lines)
     ext = extract(doc, ident.report_year, ident.period, ident.regency)
     obs, conflicts, agreement = reconcile(ext.observations)
@@ -79,6 +79,10 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
         if o.note and ("read as thousands" in o.note or "could be" in o.note):
             warnings.append({"report_id": report_id, "source_file": src, "severity": "info", "code": "number",
                              "message": o.note, "source_line": o.source_line})
+        if o.status == "suspect":  # a value a plausibility rule doubts (pipeline/reconcile/plausibility.py)
+            warnings.append({"report_id": report_id, "source_file": src, "severity": "info", "code": "suspect",
+                             "message": f"{o.indicator} {o.value:g} ({o.kind}, {o.scope}, {o.year}) is doubtful: {o.status_reason}",
+                             "source_line": o.source_line})
 
     observations = []
     for o in obs:
@@ -115,6 +119,8 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
         "source_file": src,
         "original_name": original_name,
         "regency": ident.regency,
+        "area_type": ident.area_type,
+        "area_code": ident.area_code,
         "province": ident.province,
         "agency": ident.agency,
         "report_year": ident.report_year,

@@ -9,6 +9,7 @@ from dashboard import charts, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import period_label, t
+from dashboard.safe import md
 from dashboard.style import apply_layout, value_text
 from dashboard.view import current_view, latest
 
@@ -20,7 +21,7 @@ st.markdown(t("budget.intro"))
 
 partial = v.reports_shown()[v.reports_shown()["period"] != "annual"]
 for r in partial.itertuples():
-    st.error(t("budget.partial_banner", regency=r.regency, period=period_label(r.period, v.lang), year=r.report_year),
+    st.error(md(t("budget.partial_banner", regency=r.regency, period=period_label(r.period, v.lang), year=r.report_year)),
              icon="⚠️")
 
 rows = data.headline(BUDGET, v.regencies, scope=None)

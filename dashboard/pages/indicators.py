@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.components import chart_panel
 from dashboard.i18n import period_label, t
+from dashboard.safe import md
 from dashboard.style import apply_layout
 from dashboard.view import current_view
 
@@ -22,7 +23,7 @@ if rows.empty:
 present = [r for r in v.regencies if r in set(rows["regency"])]
 absent = [r for r in v.regencies if r not in present]
 if absent:
-    st.info(t("indicators.absent", regencies=", ".join(absent)))
+    st.info(md(t("indicators.absent", regencies=", ".join(absent))))
 
 for tab, regency in zip(st.tabs(present), present):
     with tab:

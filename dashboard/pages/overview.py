@@ -7,6 +7,7 @@ from dashboard import charts, data
 from dashboard.comparability import notes
 from dashboard.components import badge, chart_panel, not_reported, notes_box, status_badge
 from dashboard.i18n import t
+from dashboard.safe import md
 from dashboard.style import value_text
 from dashboard.view import current_view, latest, matching
 
@@ -28,7 +29,7 @@ for col, ind in zip(head[1:], HEADLINE):
 for regency in v.regencies:
     rep = v.reports[v.reports["regency"] == regency].iloc[0]
     cells = st.columns([1.3, 1, 1, 1, 1], border=False)
-    cells[0].markdown(f"<span style='color:{v.colours[regency]};font-size:1.3em'>■</span> **{regency}**  \n"
+    cells[0].markdown(f"<span style='color:{v.colours[regency]};font-size:1.3em'>■</span> **{md(regency)}**  \n"
                       f"{t('overview.report')} {badge(rep['report_year'], rep['period'])}", unsafe_allow_html=True)
     for col, ind in zip(cells[1:], HEADLINE):
         r = shown[ind][shown[ind]["regency"] == regency]

@@ -77,7 +77,8 @@ else:
     qf, ql = st.query_params.get("file"), st.query_params.get("line")
     if qf in files and "viewer_file" not in st.session_state:
         st.session_state["viewer_file"] = qf
-        st.session_state["viewer_line"] = int(ql) if ql and ql.isdigit() else 1
+        # str.isdigit() accepts "²" and other digits int() refuses: ASCII digits only
+        st.session_state["viewer_line"] = int(ql) if ql and ql.isascii() and ql.isdigit() else 1
 label = {f: f"{r} — {f}" for f, r in zip(v.reports["source_file"], v.reports["regency"])}
 v1, v2, v3 = st.columns([3, 1, 1])
 file = v1.selectbox(t("quality.viewer_file"), files, format_func=label.get, key="viewer_file")

@@ -13,20 +13,35 @@ import re
 from pipeline.knowledge import normalise
 from pipeline.parsed.headers import _period_of
 from pipeline.parsed.model import Table
-from pipeline.raw.identify import REGULATION_YEAR, YEAR_RANGE
 
 YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
+# the same rules as identification's, kept here so the two layers change independently
+REGULATION_YEAR = re.compile(r"(nomor|no\.|nomer)\s*[\w./-]+\s+tahun\s+(\d{4})", re.I)
+YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)\d{2}\s*s\.?/?d\.?\s*(19|20)\d{2}\b", re.I)
 MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
 BPS_SOURCE = re.compile(r"\b(bps|badan pusat statistik|berita resmi statistik|sakernas)\b", re.I)
+S_D_YEAR = re.compile(r"\bs\.?/?d\.?\s*(20\d\d)", re.I)
+NIP = re.compile(r"\bnip\.?\s*[\d ]+", re.I)
+NUMBER_SLASH_YEAR = re.compile(r"\b\d{1,4}\s*/\s*(19|20)\d\d\b")  # "PP 35/2021": a regulation's number and year
 MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+(20\d\d)\b", re.I)
 
 
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))  # keeps every other year at its offset
+
+
+def year_spans(text: str) -> list[tuple[int, int]]:
+    """(offset, year) of each year `text` names, regulation years and plan ranges left out."""
+    cleaned = REGULATION_YEAR.sub(_blank, text)
+    cleaned = YEAR_RANGE.sub(_blank, cleaned)
+    cleaned = S_D_YEAR.sub(_blank, cleaned)
+    cleaned = NIP.sub(_blank, cleaned)
+    cleaned = NUMBER_SLASH_YEAR.sub(_blank, cleaned)
+    return [(m.start(), int(m.group(1))) for m in YEAR.finditer(cleaned)]
+
+
 def years_in(text: str) -> list[int]:
-    cleaned = REGULATION_YEAR.sub(" ", text)
-    cleaned = YEAR_RANGE.sub(" ", cleaned)
-    cleaned = re.sub(r"\bs\.?/?d\.?\s*(20\d\d)", " ", cleaned, flags=re.I)
-    cleaned = re.sub(r"\bnip\.?\s*[\d ]+", " ", cleaned, flags=re.I)
-    return [int(y) for y in YEAR.findall(cleaned)]
+    return [y for _, y in year_spans(text)]
 
 
 def table_year(table: Table, report_year: int) -> tuple[int, str | None, str]:

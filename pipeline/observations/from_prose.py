@@ -15,30 +15,26 @@ not values.
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from pipeline.knowledge import compiled, indicators, normalise
+from pipeline.knowledge import compiled, indicators, normalise, vocabulary
 from pipeline.numbers import NumberError, parse_number
 from pipeline.observations.classify import Match, classify, unit_of, warehouse_unit
-from pipeline.observations.context import value_period, years_in
+from pipeline.observations.context import value_period, year_spans
 from pipeline.observations.geography import geography_of
 from pipeline.observations.model import ContextValue, Extraction, Observation
 from pipeline.observations.prose_budget import read_budget_sentence
+from pipeline.observations.prose_tokens import Token, subgroup, values
 from pipeline.parsed.prose import ProseSentence
 
 NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
-NOT_A_VALUE_BEFORE = re.compile(
-    r"(nomor|no\.?|pasal|ayat|tabel|table|bab|misi|lampiran|gambar|grafik|halaman|kode|urutan|ke-|peringkat|"
-    r"tanggal|nip|telp|pp|perda|perbup|uu|keputusan|sasaran|tujuan|indikator|iku|renstra|rpjmd|th\.?|tahun|"
-    r"tribulan|triwulan|tw|semester|rt|rw|km|dikalikan|dikali|kali|x|×)\W{0,3}$",
-    re.I,
-)
-MONTHS = r"(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)"
 DELTA = re.compile(r"\b(turun|naik|penurunan|kenaikan|peningkatan|selisih|meningkat|menurun|berkurang|bertambah)\s*(sebesar|sebanyak|dari target)?\s*$", re.I)
+CLAUSE_BOUND = re.compile(r",\s+|;\s*|\s+(?:dan|sedangkan|sehingga|namun)\s+")
 BOUND = re.compile(r"[<>≤≥]\s*$")
 TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|akip|indeks|nilai (sakip|akip|evaluasi|ikm)|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
 LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b", re.I)
-YEAR_AFTER = re.compile(r"^\s*(?:%|persen)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
+YEAR_AFTER = re.compile(r"^\s*(?:%|persen|orang|jiwa|kasus|perkara|paket|peserta)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
 PEER_PAIR = re.compile(r"([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,3})\s*,?\s*=\s*(\d+(?:[.,]\d+)?)\s*%")
 FORMULA = re.compile(r"\\frac|\\times|\$\$")
 PLAN = re.compile(r"\b(akan dilaksanakan|direncanakan|mulai dilaksanakan pada (tribulan|triwulan) (ii|iii|iv|[234]))\b", re.I)
@@ -88,33 +84,9 @@ def read_prose(sentences: list[ProseSentence], ctx, out: Extraction, tpt_source_
     _ = indicators
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    out = []
-    for m in NUMBER.finditer(text):
-        tok = m.group(1)
-        before = text[max(0, m.start() - 24) : m.start()]
-        after = text[m.end() : m.end() + 14]
-        if re.fullmatch(r"(19|20)\d{2}", tok):
-            continue
-        if m.start() <= 3 and re.match(r"^[.)]\s", text[m.end():m.end() + 2]):
-            continue  # list numbering "1) Program ..." / "2. Terserapnya ..."
-        if NOT_A_VALUE_BEFORE.search(before) or re.search(rf"^\s*{MONTHS}", after, re.I):
-            continue
-        if re.match(r"^\s*(tahun|th\.)\s+\d{4}", after, re.I) and not re.match(r"^\s*(%|persen)", after, re.I):
-            continue  # "Nomor 8 Tahun 2006"
-        if re.match(r"^\s*\((satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\)", after, re.I):
-            continue  # "1 (satu) Daerah"
-        if re.match(r"^\s*(tahun|tahunan|bulan|hari|minggu|jam|menit|jp)\b", after, re.I):
-            continue  # a duration, not a value
-        out.append((m.start(), m.end(), tok))
-    return out
-
-
-def _unit_after(text: str, end: int) -> str | None:
-    after = text[end : end + 30]
-    if re.match(r"^\s*(%|persen\b)", after, re.I):
-        return "percent"
-    return unit_of(after.strip(" *"))
+def _tokens(text: str) -> list[Token]:
+    """The numbers of a sentence that are values (see `prose_tokens` for what is not)."""
+    return values(text)
 
 
 def _kind(local: str, clause: str, unit: str | None) -> str:
@@ -133,14 +105,21 @@ def _kind(local: str, clause: str, unit: str | None) -> str:
     return kind
 
 
-def _year(text: str, start: int, end: int, ctx) -> int:
-    m = YEAR_AFTER.match(text[end : end + 40])
+def _year(text: str, start: int, end: int, ctx, spans: list[tuple[int, int]] | None = None,
+          bound: set[int] | None = None) -> int:
+    """The year a figure is about: one right after it ("4,1% pada tahun 2022", "500 orang di
+    tahun 2022") binds to that figure alone; else "tahun lalu"; else the last year named before
+    it that no earlier figure took ("Pada tahun 2023, TPT turun dari 5,1% pada tahun 2022
+    menjadi 4,5%": 4,5 is 2023's); else the report year."""
+    m = YEAR_AFTER.match(text[end : end + 50])
     if m:
+        if bound is not None:
+            bound.add(end + m.start(1))
         return int(m.group(1))
-    before = text[:start]
-    if LAST_YEAR.search(before[-40:]):
+    if LAST_YEAR.search(text[max(0, start - 40) : start]):
         return ctx.report_year - 1
-    ys = years_in(before)
+    spans = year_spans(text) if spans is None else spans
+    ys = [y for pos, y in spans if pos + 4 <= start and (bound is None or pos not in bound)]
     return ys[-1] if ys else ctx.report_year
 
 
@@ -175,34 +154,41 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         return True
     tokens = _tokens(text)
     n_before = len(out.observations)
-    clause_bounds = [0] + [m.end() for m in re.finditer(r",\s+|;\s*|\s+(?:dan|sedangkan|sehingga|namun)\s+", text)] + [len(text)]
+    clause_bounds = [0] + [m.end() for m in CLAUSE_BOUND.finditer(text)] + [len(text)]
+    spans = year_spans(text)
+    bound: set[int] = set()  # offsets of years that name the figure right before them
+    for tk in tokens:
+        m = YEAR_AFTER.match(text[tk.unit_end : tk.unit_end + 50])
+        if m:
+            bound.add(tk.unit_end + m.start(1))
     found = False
     prev_end = 0
     bound_end = -10
     last: tuple[Match, int] | None = None  # the last value read in this sentence and where it ended
     targets: set[str] = set()  # indicators given a target earlier in the sentence
-    for start, end, tok in tokens:
-        before_all = text[:start]
+    for tk in tokens:
+        start, end = tk.start, tk.end
+        before_all = text[max(0, start - 40) : start]
         if BOUND.search(before_all[-3:]) or (start - bound_end < 6 and re.fullmatch(r"[\s%)(]*", text[bound_end:start])):
             bound_end = end  # "<4% (4,12%)": a bound and its gloss are not values
             prev_end = end
             continue
-        if DELTA.search(before_all[-40:]):
+        if DELTA.search(before_all):
             prev_end = end
             continue
-        unit = _unit_after(text, end)
+        unit = tk.unit
         if re.search(r"\b(rp|prop)\.?\s*$", before_all[-6:], re.I):
             unit = "rupiah"
         if unit in ("rupiah",):
-            prev_end = end
+            prev_end = end  # amounts of money are the budget reader's
             continue
         try:
-            parsed = parse_number(tok, unit or "count" if unit != "percent" else "percent")
+            parsed = tk.parse(unit or "count" if unit != "percent" else "percent")
         except NumberError:
             prev_end = end
             continue
-        c0 = max(b for b in clause_bounds if b <= start)
-        c1 = min(b for b in clause_bounds if b > start)
+        k0 = bisect.bisect_right(clause_bounds, start) - 1
+        c0, c1 = clause_bounds[k0], clause_bounds[k0 + 1]
         first_in_clause = prev_end <= c0
         prev_before = prev_end
         segment = text[max(prev_end, c0) : c1]
@@ -226,9 +212,12 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             match = classify(indicators()[base].title["id"], unit) if unit else None
             if match and match.indicator not in (base, *indicators()[base].variants.values()):
                 match = None
+        if match is None and last and (unit is None or unit in indicators()[last[0].indicator].units) \
+                and subgroup(local, text[tk.unit_end : tk.unit_end + 80], text):
+            match = Match(last[0].indicator)  # "150 orang, di antaranya 40 orang perempuan": a part of the figure before
         strong_cue = kind != "actual" or re.search(r"\b(realisasi|terealisasi|tercapai)\b", local, re.I)
         if match is None and (unit in ("percent", None) or strong_cue):
-            k = clause_bounds.index(c0)
+            k = k0
             back = 1
             while match is None and k - back >= 0 and back <= 2:
                 prior = text[clause_bounds[k - back] : c1]
@@ -254,11 +243,17 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         if match.indicator == "budget_absorption":
             match = _absorption_scope(text, start) or match
         spec = indicators()[match.indicator]
-        year = _year(text, start, end, ctx)
+        if match.scope == "total" and not match.indicator.startswith("budget_"):
+            part = subgroup(local, text[tk.unit_end : tk.unit_end + 80], text)
+            if part:  # "... sebanyak 120 orang perempuan": a part, never the total
+                match = Match(match.indicator, part[0], part[1], match.definition)
+        year = _year(text, start, tk.unit_end, ctx, spans, bound)
         value = parsed.value
         note = parsed.note
         if unit is None and spec.unit == "percent" and parsed.decimals == 0 and value > 100:
             continue  # a count under a rate's name, not the rate
+        if unit is None and parsed.decimals == 0 and match.indicator in vocabulary()["prose_percent_only"] and kind != "achievement":
+            continue
         if match.indicator == "tpt" and kind == "actual" and value > 35:
             kind, note = "achievement", f"{value:g} is not a plausible unemployment rate: read as the achievement (capaian)"
         if match.indicator == "tpt" and kind == "actual" and tpt_source_year and not re.search(r"tahun\s+\d{4}", text[c0:end + 30], re.I):
@@ -315,10 +310,10 @@ def _parts_check(text: str, tokens: list, out: Extraction, n_before: int) -> Non
     stop = re.search(r"\b(dengan demikian|sehingga)\b", text[m.end():], re.I)
     end = m.end() + stop.start() if stop else len(text)
     parts = []
-    for start, tend, tok in tokens:
-        if m.end() <= start < end and re.match(r"^\s*(orang|jiwa|kasus|perkara)\b", text[tend:tend + 10], re.I):
+    for tk in tokens:
+        if m.end() <= tk.start < end and tk.unit in ("persons", "cases"):
             try:
-                parts.append(parse_number(tok, "persons").value)
+                parts.append(tk.parse("persons").value)
             except NumberError:
                 pass
     if len(parts) >= 2 and abs(sum(parts) - total.value) > 0.5 and total.status == "ok":

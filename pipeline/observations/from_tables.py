@@ -28,6 +28,7 @@ from pipeline.observations.table_rows import Aligned, align_rows, label_unit, pa
 from pipeline.observations.values import Value, read_value, read_values
 from pipeline.parsed.headers import Column, columns
 from pipeline.parsed.model import Table
+from pipeline.reconcile.plausibility import is_header_fragment, mark, off_topic
 
 PERF_ROLES = ("target", "actual", "achievement", "value")
 BUDGET_ROLES = ("budget_allocated", "budget_realized", "budget_absorption")
@@ -60,7 +61,7 @@ def read_tables(tables: list[Table], ctx: ReportContext, out: Extraction) -> Non
         for col in cols:
             for note in col.notes:
                 out.warn(table.line_start, "header", f"{table.id} column {col.label!r}: {note}")
-        n_before = len(out.observations)
+        n_before, n_rows = len(out.observations), len(out.indicator_rows)
         if any(c.role in BUDGET_ROLES for c in cols):
             read_budget_table(table, cols, rows, year, ctx, out)
         if any(c.role in PERF_ROLES for c in cols):
@@ -68,6 +69,21 @@ def read_tables(tables: list[Table], ctx: ReportContext, out: Extraction) -> Non
         _indicator_columns(table, cols, rows, year, ctx, out)
         if len(out.observations) == n_before:
             _captioned_total(table, cols, rows, year, ctx, out)
+        _off_topic(table, cols, out, n_before, n_rows)
+
+
+def _off_topic(table: Table, cols: list[Column], out: Extraction, n_before: int, n_rows: int) -> None:
+    """A table about the office's own staff (education, rank) is not about labour-market
+    performance: its rows are no indicators, and any value read from it is doubtful."""
+    about = " ".join([table.caption_text(), table.lead_in[1] if table.lead_in else "", *(c.label for c in cols)])
+    reason = off_topic(about)
+    if not reason:
+        return
+    if len(out.indicator_rows) > n_rows:
+        del out.indicator_rows[n_rows:]
+        out.warn(table.line_start, "off_topic", f"{table.id} (lines {table.line_start}-{table.line_end}): {reason}; its rows are not read as indicators")
+    for o in out.observations[n_before:]:
+        mark(o, reason)
 
 
 def _budget_roles_for_rupiah_columns(cols: list[Column]) -> None:
@@ -240,6 +256,8 @@ def _indicator_row(table, ar: Aligned, year: int, kinds: dict, base_unit, table_
             return v.text, v.value
         return None, None
 
+    if is_header_fragment(ar.label) or geography_of(ar.label, ctx.regency):
+        return  # "Angka" / "Persentase" wrapped off a header, or a place in a comparison table: no indicator
     tt, tv = part("target")
     at, av = part("actual")
     ct, cv = part("achievement")

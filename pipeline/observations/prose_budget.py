@@ -20,6 +20,7 @@ from pipeline.numbers import NumberError, parse_number
 from pipeline.observations.budget_tables import budget_level, clean_name, scope_for
 from pipeline.observations.context import value_period, years_in
 from pipeline.observations.model import BudgetLine, Extraction, Observation
+from pipeline.observations.prose_tokens import values
 from pipeline.parsed.prose import ProseSentence
 
 AMOUNT = re.compile(r"(?:\b(?:rp|prop)\.?\s*)?(\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d{1,2})?)(?:\s*,-)?", re.I)
@@ -28,10 +29,14 @@ REAL_CUE = re.compile(r"\b(realisasi|terealisasi|direalisasikan|terserap)\b", re
 PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)", re.I)
 SKIP = re.compile(r"\b(pendapatan|retribusi|pad\b|umk\b|upah minimum|sisa anggaran|kinerja keluaran)", re.I)
 GENERIC_ENTITY = re.compile(r"^(?:pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
+SCALED_HINT = re.compile(r"\d\s*(ribu|rb|juta|jt|mi[l]+[iy]ar|tri[l]+[iy]un|M|T)\b", re.I)  # cheap pre-check
+AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
 THIS_ACTIVITY = re.compile(r"\b(kegiatan|program|sub kegiatan) ini\b", re.I)
 
 
 def _amounts(text: str) -> list[tuple[int, float, int, str]]:
+    """(offset, rupiah, decimals, printed text) of each amount: full digits ("Rp 4.129.800") or
+    a figure with a scale word ("Rp 3,5 miliar", "pagu 800 juta", "Rp 4,78 M")."""
     out = []
     for m in AMOUNT.finditer(text):
         try:
@@ -40,6 +45,16 @@ def _amounts(text: str) -> list[tuple[int, float, int, str]]:
             continue
         if p.value >= 100_000:
             out.append((m.start(), p.value, p.decimals, m.group(0)))
+    if SCALED_HINT.search(text):
+        taken = {a[0] for a in out}
+        for tk in values(text):
+            if tk.unit == "rupiah" and tk.scale > 1 and tk.start not in taken:
+                try:
+                    p = tk.parse()
+                except NumberError:
+                    continue
+                out.append((tk.start, p.value, p.decimals, text[tk.start : tk.unit_end]))
+        out.sort()
     return out
 
 
@@ -48,6 +63,10 @@ def _entity(sentence: str, cue: re.Match, heading: str | None) -> str | None:
     after_untuk = re.match(r"\s*untuk\s+(.+?)\s+(sebesar|rp)", sentence[cue.end():], re.I)
     if after_untuk and not THIS_ACTIVITY.search(after_untuk.group(0)):
         return after_untuk.group(1)
+    if not before and not THIS_ACTIVITY.search(sentence[: cue.end() + 30]):
+        named = AFTER_CUE_ENTITY.match(sentence[cue.end():])  # "Pagu program penempatan sebesar Rp 3,5 miliar"
+        if named:
+            return named.group(1)
     if THIS_ACTIVITY.search(sentence[: cue.end() + 30]) or not before:
         return heading
     before = re.split(r"\b(?:yaitu|adalah|mengelola)\b|,\s+", before)[-1]
@@ -102,7 +121,12 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> b
         return False
     pagu = first
     real = None
-    if real_cue:
+    lead_real = REAL_CUE.search(text[: first[0]])
+    if cue is None and lead_real and len(amounts) >= 2 and ALLOC_CUE.search(text, first[0], amounts[1][0]):
+        # "Realisasi belanja sebesar Rp 4,78 M dari pagu Rp 1,2 triliun": realisasi first, then the pagu
+        pagu, real_cue = amounts[1], None
+        real = first
+    elif real_cue:
         real = next((a for a in amounts if a[0] > real_cue.start()), None)
     elif len(amounts) >= 2 and cue is None:
         real = amounts[1]  # "<entity> Rp X Rp Y": pagu then realisasi

@@ -37,43 +37,95 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 
 def read_report(path: Path) -> RawReport:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise RawInputError(f"{path.name}: cannot be read (permission denied) — make it readable by the build user.") from exc
+    except OSError as exc:
+        raise RawInputError(f"{path.name}: cannot be read ({exc.strerror or exc}).") from exc
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise RawInputError(f"{path.name}: the file is empty — nothing to extract.")
-    if b"\x00" in data[:65536]:
-        raise RawInputError(
-            f"{path.name}: binary file (contains NUL bytes), not a text report. "
-            "Convert the PDF/Word report to UTF-8 text first."
-        )
-    sample = data[:65536]
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    if control > 0.01 * len(sample):
-        raise RawInputError(
-            f"{path.name}: looks binary ({control} control bytes in the first {len(sample)}), "
-            "not a text report."
-        )
-    warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-        encoding = "utf-8"
-    except UnicodeDecodeError as exc:
-        for enc in FALLBACK_ENCODINGS:
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            encoding = enc
-            warnings.append(
-                f"not valid UTF-8 (first bad byte at offset {exc.start}); decoded as {enc}. "
-                "Check accented characters and re-save the file as UTF-8 if they look wrong."
-            )
-            break
-        else:  # pragma: no cover - latin-1 decodes any byte string
-            raise RawInputError(f"{path.name}: cannot decode as UTF-8 or Latin-1.") from exc
+    text, encoding, warnings = decode_text(path.name, data)
     lines = [ln.rstrip("\r") for ln in text.split("\n")]
     if text.endswith("\n"):
         lines = lines[:-1]
     if sum(len(ln.strip()) for ln in lines) < MIN_TEXT_CHARS:
         raise RawInputError(f"{path.name}: only {len(text.strip())} characters of text — too short to be a report.")
     return RawReport(path=path, sha256=sha, encoding=encoding, lines=lines, warnings=warnings)
+
+
+def decode_text(name: str, data: bytes) -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings). UTF-16 (with or without BOM) is text, not binary; stray NUL
+    bytes anywhere are dropped with a warning so they never reach source_text or the CSV."""
+    utf16 = _utf16(data)
+    if utf16:
+        text = data.decode(utf16)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        encoding, warnings = utf16, [f"decoded as {utf16.upper()}; re-save the file as UTF-8 to avoid this warning."]
+    else:
+        _refuse_binary(name, data)
+        text, encoding, warnings = _decode_8bit(name, data)
+    nul = text.count("\x00")
+    if nul:
+        text = text.replace("\x00", "")
+        warnings.append(f"{nul} NUL character(s) removed from the text (a damaged or converted file?).")
+    return text, encoding, warnings
+
+
+def _utf16(data: bytes) -> str | None:
+    """'utf-16' (with a BOM), 'utf-16-le' / 'utf-16-be' (without), or None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        candidates = ("utf-16",)
+    else:
+        sample = data[:4096]
+        even, odd = sample[0::2], sample[1::2]
+        # ASCII-heavy text in UTF-16 has a NUL in every other byte and almost none in the rest
+        if len(sample) >= 64 and odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            candidates = ("utf-16-le",)
+        elif len(sample) >= 64 and even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            candidates = ("utf-16-be",)
+        else:
+            return None
+    for enc in candidates:
+        try:
+            data.decode(enc)
+        except UnicodeDecodeError:
+            return None
+        return enc
+    return None
+
+
+def _refuse_binary(name: str, data: bytes) -> None:
+    sample = data[:65536]
+    nul = sample.count(0)
+    if nul > 0.01 * len(sample):
+        raise RawInputError(
+            f"{name}: binary file (contains NUL bytes), not a text report. "
+            "Convert the PDF/Word report to UTF-8 text first."
+        )
+    control = sum(1 for b in sample if (b < 9 or 13 < b < 32) and b != 0)
+    if control > 0.01 * len(sample):
+        raise RawInputError(
+            f"{name}: looks binary ({control} control bytes in the first {len(sample)}), "
+            "not a text report."
+        )
+
+
+def _decode_8bit(name: str, data: bytes) -> tuple[str, str, list[str]]:
+    warnings: list[str] = []
+    try:
+        return data.decode("utf-8-sig"), "utf-8", warnings
+    except UnicodeDecodeError as exc:
+        for enc in FALLBACK_ENCODINGS:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            warnings.append(
+                f"not valid UTF-8 (first bad byte at offset {exc.start}); decoded as {enc}. "
+                "Check accented characters and re-save the file as UTF-8 if they look wrong."
+            )
+            return text, enc, warnings
+        raise RawInputError(f"{name}: cannot decode as UTF-8 or Latin-1.") from exc  # pragma: no cover

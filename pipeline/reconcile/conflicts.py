@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from pipeline.numbers import tolerance
 from pipeline.observations.model import Observation
-from pipeline.reconcile.derive import derive
+from pipeline.reconcile.derive import derive, inputs_of
+from pipeline.reconcile.plausibility import check_derived, check_stated
 from pipeline.reconcile.rank import sort_key
 
 
@@ -109,7 +110,9 @@ def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict]
     the agreement count for every observation (by id())."""
     unify_scopes(obs)
     obs = dedupe(obs)
-    obs = obs + derive(obs)
+    derived = derive(obs)
+    obs = obs + derived
+    check_stated(obs)  # doubted values are marked before the headline is chosen, so they lose it
     by_key: dict[tuple, list[Observation]] = defaultdict(list)
     for o in obs:
         by_key[o.key()].append(o)
@@ -148,6 +151,8 @@ def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict]
                 reason=_reason(groups),
             )
         )
+    # a value recomputed from a candidate that lost (or is doubtful) is not a plain value either
+    check_derived(derived, {id(d): inputs_of(d) for d in derived})
     return obs, conflicts, agreement
 
 

@@ -46,8 +46,24 @@ def _agrees(stated: Observation, computed: float, inputs: tuple[Observation, ...
     return abs(stated.value - computed) <= tol
 
 
+# the stated values each derived value was computed from, keyed by id() of the derived value;
+# filled by `derive` for the report being reconciled (plausibility checks them after ranking)
+_INPUTS: dict[int, tuple[Observation, ...]] = {}
+
+
+def inputs_of(derived: Observation) -> tuple[Observation, ...]:
+    return _INPUTS.get(id(derived), ())
+
+
 def _derived(base: Observation, indicator: str, value: float, formula: str, definition: str | None = None,
-             kind: str = "actual", scope: str | None = None) -> Observation:
+             kind: str = "actual", scope: str | None = None, inputs: tuple[Observation, ...] = ()) -> Observation:
+    o = _new(base, indicator, value, formula, definition, kind, scope)
+    _INPUTS[id(o)] = inputs
+    return o
+
+
+def _new(base: Observation, indicator: str, value: float, formula: str, definition: str | None,
+         kind: str, scope: str | None) -> Observation:
     return Observation(
         indicator=indicator,
         scope=scope or base.scope,
@@ -70,6 +86,7 @@ def _derived(base: Observation, indicator: str, value: float, formula: str, defi
 
 
 def derive(obs: list[Observation]) -> list[Observation]:
+    _INPUTS.clear()
     new: list[Observation] = []
     new += _ratios(obs)
     new += _absorption(obs)
@@ -121,7 +138,7 @@ def _ratios(obs: list[Observation]) -> list[Observation]:
                 definition = None
                 if rate_id == "placement_rate":
                     definition = "placed ÷ registered job seekers (recomputed)"
-                new.append(_derived(n, rate_id, 100 * n.value / d.value, formula, definition, kind=kind))
+                new.append(_derived(n, rate_id, 100 * n.value / d.value, formula, definition, kind=kind, inputs=(n, d)))
     return new
 
 
@@ -157,7 +174,7 @@ def _absorption(obs: list[Observation]) -> list[Observation]:
             derived_keys.add(key)
             formula = f"budget_realized {real.value:,.0f} (line {real.source_line}) ÷ budget_allocated {pagu.value:,.0f} (line {pagu.source_line}) × 100"
             if key not in stated_keys or any(o.status == "mismatch" for o in d.get("budget_absorption", [])):
-                new.append(_derived(real, "budget_absorption", computed, formula))
+                new.append(_derived(real, "budget_absorption", computed, formula, inputs=(pagu, real)))
     return new
 
 
@@ -185,7 +202,7 @@ def _achievements(obs: list[Observation]) -> list[Observation]:
         c.note = _append(c.note, f"stated capaian {c.value:g}% but realisasi {a.value:g} against target {t.value:g} gives {best:.2f}%")
         formula = (f"(2 × target {t.value:g} − actual {a.value:g}) ÷ target × 100" if len(candidates) > 1
                    else f"actual {a.value:g} ÷ target {t.value:g} × 100") + f" (line {a.source_line})"
-        new.append(_derived(c, ind, best, formula, kind="achievement"))
+        new.append(_derived(c, ind, best, formula, kind="achievement", inputs=(t, a)))
     return new
 
 
@@ -209,7 +226,8 @@ def _sums(obs: list[Observation]) -> list[Observation]:
             continue
         total.status = "mismatch"
         total.note = _append(total.note, f"the {len(progs)} programmes add up to {s:,.0f}, not {total.value:,.0f}")
-        d = _derived(total, ind, s, f"sum of {len(progs)} programmes in table {table} (lines {progs[0].source_line}–{progs[-1].source_line})")
+        d = _derived(total, ind, s, f"sum of {len(progs)} programmes in table {table} (lines {progs[0].source_line}–{progs[-1].source_line})",
+                     inputs=tuple(progs))
         d.unit = "rupiah"
         d.decimals = 0
         new.append(d)

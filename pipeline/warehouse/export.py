@@ -1,6 +1,10 @@
 """Parquet and CSV copies of the public tables, and the data dictionary, in data/curated/.
 
-Written to a temporary folder and swapped in, like the warehouse itself.
+The exports belong to one warehouse: `write_exports` fills a staging folder from the new
+(not yet swapped-in) warehouse file, `publish` moves them into place and writes
+`export_info.json` last, naming the build they come from. A build killed half-way leaves either
+the previous exports or no `export_info.json` that matches the warehouse — and `exports_match`
+tells the next build to repair them rather than call the result up to date.
 """
 
 from __future__ import annotations
@@ -18,44 +22,84 @@ from pipeline.knowledge import SAFE_LOADER
 PUBLIC = ["reports", "observations", "headline", "conflicts", "budget_lines", "indicator_rows",
           "training_courses", "context_values", "tables_found", "warnings", "indicators"]
 DICTIONARY = Path(__file__).parent / "dictionary.yaml"
+ITEMS = ("parquet", "csv", "data_dictionary.md", "data_dictionary.json")
+INFO = "export_info.json"  # {"build_id": ...} of the warehouse the exports were written from
 
 
-def export_all(db_path: Path, out_dir: Path) -> list[Path]:
+def staging_path(out_dir: Path, pid: int) -> Path:
+    return out_dir / f".export.{pid}"
+
+
+def export_all(db_path: Path, out_dir: Path, build_id: str | None = None) -> list[Path]:
+    """Exports of the warehouse at db_path, published into out_dir (staging, then swap)."""
+    staging = write_exports(db_path, out_dir)
+    return publish(staging, out_dir, build_id)
+
+
+def write_exports(db_path: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".export.{os.getpid()}"
+    staging = staging_path(out_dir, os.getpid())
     if staging.exists():
         shutil.rmtree(staging)
-    (staging / "parquet").mkdir(parents=True)
-    (staging / "csv").mkdir()
-    con = duckdb.connect(str(db_path), read_only=True)
     try:
-        from pipeline.warehouse.load import MEMORY_LIMIT
+        (staging / "parquet").mkdir(parents=True)
+        (staging / "csv").mkdir()
+        con = duckdb.connect(str(db_path), read_only=True)
+        try:
+            from pipeline.warehouse.load import MEMORY_LIMIT
 
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        for name in PUBLIC:
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{staging / 'parquet' / (name + '.parquet')}' (FORMAT parquet)")
-            # CSV cannot hold lists: write them as JSON text
-            cols = con.execute(f"DESCRIBE {name}").fetchall()
-            select = ", ".join(
-                f"to_json({_q(c[0])}) AS {_q(c[0])}" if c[1].endswith("[]") else _q(c[0]) for c in cols
-            )
-            con.execute(f"COPY (SELECT {select} FROM {name}) TO '{staging / 'csv' / (name + '.csv')}' (HEADER, DELIMITER ',')")
-        dictionary = data_dictionary(con)
-    finally:
-        con.close()
-    (staging / "data_dictionary.md").write_text(dictionary["markdown"], encoding="utf-8")
-    (staging / "data_dictionary.json").write_text(json.dumps(dictionary["json"], indent=2, ensure_ascii=False), encoding="utf-8")
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            for name in PUBLIC:
+                # paths are parameters: a folder name with a quote must not end the SQL string
+                con.execute(f"COPY (SELECT * FROM {name}) TO ? (FORMAT parquet)", [str(staging / "parquet" / f"{name}.parquet")])
+                # CSV cannot hold lists: write them as JSON text
+                cols = con.execute(f"DESCRIBE {name}").fetchall()
+                select = ", ".join(
+                    f"to_json({_q(c[0])}) AS {_q(c[0])}" if c[1].endswith("[]") else _q(c[0]) for c in cols
+                )
+                con.execute(f"COPY (SELECT {select} FROM {name}) TO ? (HEADER, DELIMITER ',')", [str(staging / "csv" / f"{name}.csv")])
+            dictionary = data_dictionary(con)
+        finally:
+            con.close()
+        (staging / "data_dictionary.md").write_text(dictionary["markdown"], encoding="utf-8")
+        (staging / "data_dictionary.json").write_text(json.dumps(dictionary["json"], indent=2, ensure_ascii=False), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def publish(staging: Path, out_dir: Path, build_id: str | None) -> list[Path]:
+    """Move the staged exports into place. export_info.json goes first and comes back last, so
+    an interruption in between leaves exports that no warehouse claims."""
+    (out_dir / INFO).unlink(missing_ok=True)
     written = []
-    for item in ("parquet", "csv", "data_dictionary.md", "data_dictionary.json"):
+    for item in ITEMS:
         target = out_dir / item
         if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-        os.replace(staging / item, target)
+            old = out_dir / f".{item}.old.{os.getpid()}"
+            os.replace(target, old)  # a rename, then delete: the swap itself is never half-done
+            os.replace(staging / item, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging / item, target)
         written.append(target)
     shutil.rmtree(staging, ignore_errors=True)
+    if build_id:
+        info = out_dir / f".{INFO}.{os.getpid()}"
+        info.write_text(json.dumps({"build_id": build_id}), encoding="utf-8")
+        os.replace(info, out_dir / INFO)
     return written
+
+
+def exports_match(out_dir: Path, build_id: str | None) -> bool:
+    """Are the exports in out_dir complete and written from the warehouse with this build_id?"""
+    if not build_id or not all((out_dir / item).exists() for item in ITEMS):
+        return False
+    try:
+        return json.loads((out_dir / INFO).read_text(encoding="utf-8")).get("build_id") == build_id
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _q(name: str) -> str:

@@ -40,6 +40,12 @@ def indicator_rows() -> list[dict]:
     ]
 
 
+def temp_path(db_path: Path, pid: int) -> Path:
+    """Where build `pid` writes the new warehouse (beside the old one: the swap must be a rename
+    on one file system). `pipeline.build.clean_stale` removes those of builds that died."""
+    return db_path.with_name(f".{db_path.name}.{pid}.tmp")
+
+
 class WarehouseWriter:
     """A new warehouse in a temporary file: `add` each report's result, then `finish` (checks
     the contract and swaps the file in) or `abort` (removes it)."""
@@ -48,9 +54,9 @@ class WarehouseWriter:
         self.db_path = db_path
         self.batch_rows = batch_rows
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-        if self.tmp.exists():
-            self.tmp.unlink()
+        self.tmp = temp_path(db_path, os.getpid())
+        for leftover in (self.tmp, self.tmp.with_name(self.tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
         self.con = duckdb.connect(str(self.tmp))
         try:
             self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -114,6 +120,13 @@ class WarehouseWriter:
             self.con.unregister("incoming")
 
     def finish(self, file_warnings: list[dict], build_info: dict[str, str]) -> None:
+        """Seal the new warehouse and swap it in (what a build without exports does)."""
+        self.seal(file_warnings, build_info)
+        self.swap()
+
+    def seal(self, file_warnings: list[dict], build_info: dict[str, str]) -> None:
+        """Everything but the swap: the temporary file is complete, checked and closed, so the
+        exports can be written from it before either replaces the previous result."""
         try:
             self._queue("warnings", file_warnings)
             self.flush()
@@ -123,6 +136,12 @@ class WarehouseWriter:
             validate(self.con)
             self.con.execute("CHECKPOINT")
             self.con.close()
+        except BaseException:
+            self.abort()
+            raise
+
+    def swap(self) -> None:
+        try:
             os.replace(self.tmp, self.db_path)
         except BaseException:
             self.abort()
@@ -133,8 +152,8 @@ class WarehouseWriter:
             self.con.close()
         except Exception:  # noqa: BLE001 - already closed or never opened
             pass
-        if self.tmp.exists():
-            self.tmp.unlink()
+        for leftover in (self.tmp, self.tmp.with_name(self.tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def write_warehouse(db_path: Path, results: list, file_warnings: list[dict], build_info: dict[str, str]) -> None:

@@ -1,0 +1,173 @@
+"""Numbers in a sentence as tokens: the figure, its scale and unit, or why it is not a value.
+
+A person reading "pandemi covid-19", "PP 35/2021", "Permenaker No. 4", "1) Pelatihan ..." or
+"Nomor 8 Tahun 2006" sees no value; in "Rp 3,5 miliar", "800 juta" or "Rp 4,78 M" sees an
+amount of money, and in "812 ribu orang" a count of people. The rules are data
+(`prose_not_a_value`, `number_scales`, `rupiah_scales`, `rupiah_context`, `units` and
+`subgroups` in `pipeline/domain/vocabulary.yaml`); this module applies them.
+
+Every look-around is a fixed-size window, so tokenising is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.knowledge import normalise, vocabulary
+from pipeline.numbers import NumberError, Parsed, parse_number
+from pipeline.observations.classify import unit_of
+
+NUMBER = re.compile(r"(?:(?<=[Rr][Pp])|(?<![\w.,/]))(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+YEAR = re.compile(r"(19|20)\d{2}")
+BEFORE, AFTER = 24, 40
+PERCENT_AFTER = re.compile(r"^\s*(%|persen\b|prosen\b)", re.I)
+RUPIAH_BEFORE = re.compile(r"\b(rp|idr)\.?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int  # offsets of the digits in the text
+    end: int
+    text: str  # the digits as printed
+    unit: str | None  # percent | rupiah | persons | cases | packages | count | companies | ... | None
+    scale: float = 1.0  # 1e6 for "juta", 1e9 for "miliar" / "M" after Rp
+    unit_end: int = 0  # end of the number with its scale word (where the words after it begin)
+    skip: str | None = None  # why this number is not a value (None: it is one)
+
+    def parse(self, hint: str | None = None) -> Parsed:
+        """The value, scaled. With a scale word, '3,5' and '4.78' are decimals and '1.250' is
+        thousands (Indonesian grouping); the printed precision moves with the scale."""
+        if self.scale == 1.0:
+            return parse_number(self.text, hint)
+        single_dot_thousands = self.text.count(".") == 1 and "," not in self.text and len(self.text.split(".")[1]) == 3
+        p = parse_number(self.text, "count" if single_dot_thousands else "percent")
+        shift = len(f"{self.scale:.0f}") - 1
+        return Parsed(p.value * self.scale, p.decimals - shift, p.note)
+
+
+@cache
+def _rules() -> list[tuple[str, re.Pattern | None, re.Pattern | None]]:
+    return [(r["reason"], re.compile(r["before"], re.I) if "before" in r else None,
+             re.compile(r["after"], re.I) if "after" in r else None) for r in vocabulary()["prose_not_a_value"]]
+
+
+@cache
+def _scale_re() -> re.Pattern:
+    words = "|".join(sorted(vocabulary()["number_scales"], key=len, reverse=True))
+    return re.compile(rf"^\s*({words})\b", re.I)
+
+
+@cache
+def _rupiah_scale_re() -> re.Pattern:
+    words = "|".join(sorted(vocabulary()["rupiah_scales"], key=len, reverse=True))
+    return re.compile(rf"^\s*({words})\b")  # case matters: 'M' after Rp is miliar
+
+
+@cache
+def _rupiah_context() -> re.Pattern:
+    return re.compile(vocabulary()["rupiah_context"], re.I)
+
+
+def not_a_value(before: str, after: str) -> str | None:
+    """The reason the number between `before` and `after` is not a value, or None."""
+    for reason, b, a in _rules():
+        if (b is None or b.search(before)) and (a is None or a.match(after)):
+            return reason
+    return None
+
+
+def tokens(text: str, clause_start=None) -> list[Token]:
+    """Every number in `text`, values and non-values alike (a non-value carries `skip`).
+    `clause_start(offset)` gives where the clause of a number begins (for the money context)."""
+    out = []
+    for m in NUMBER.finditer(text):
+        tok, start, end = m.group(1), m.start(), m.end()
+        before = text[max(0, start - BEFORE) : start]
+        after = text[end : end + AFTER]
+        unit, scale, unit_end = _unit(text, start, end, before, after, clause_start)
+        skip = None
+        if YEAR.fullmatch(tok) and unit not in ("percent", "persons", "cases", "rupiah"):
+            skip = "year"
+        else:
+            skip = not_a_value(before, after)
+        out.append(Token(start, end, tok, unit, scale, unit_end, skip))
+    return out
+
+
+def values(text: str, clause_start=None) -> list[Token]:
+    return [t for t in tokens(text, clause_start) if t.skip is None]
+
+
+def _unit(text: str, start: int, end: int, before: str, after: str, clause_start) -> tuple[str | None, float, int]:
+    rupiah = bool(RUPIAH_BEFORE.search(before[-8:]))
+    scale, unit_end = 1.0, end
+    m = (_rupiah_scale_re().match(after) if rupiah else None) or _scale_re().match(after)
+    if m:
+        key = m.group(1)
+        table = vocabulary()["rupiah_scales"] if key in vocabulary()["rupiah_scales"] and rupiah else vocabulary()["number_scales"]
+        scale = float(table.get(key, table.get(key.lower(), 1.0)))
+        unit_end = end + m.end()
+    rest = text[unit_end : unit_end + 30]
+    if PERCENT_AFTER.match(rest) and scale == 1.0:
+        return "percent", scale, unit_end
+    named = unit_of(rest.strip(" *"))
+    if rupiah or named == "rupiah":
+        return "rupiah", scale, unit_end
+    if named:
+        return named, scale, unit_end
+    if scale >= 1e6:
+        # "800 juta" / "pagu 8,41 miliar": money when the clause is about money
+        c0 = clause_start(start) if clause_start else max(0, start - 120)
+        if _rupiah_context().search(text[max(c0, start - 120) : start]):
+            return "rupiah", scale, unit_end
+    return None, scale, unit_end
+
+
+@cache
+def _subgroups() -> list[tuple[str, str, bool, re.Pattern]]:
+    return [(g["level"], g["scope"], bool(g.get("split")), re.compile(g["match"])) for g in vocabulary()["subgroups"]]
+
+
+@cache
+def _split() -> re.Pattern:
+    return re.compile(vocabulary()["subgroup_split"])
+
+
+def _named(text: str) -> list[tuple[str, str, bool]]:
+    out = []
+    for level, scope, split, pat in _subgroups():
+        m = pat.search(text)
+        if m:
+            if "\\1" in scope and m.groups():
+                scope = scope.replace("\\1", m.group(1).title())
+            out.append((scope, level, split))
+    return out
+
+
+def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | None:
+    """(scope, level) of a sub-group named in the words before a figure (since the previous
+    figure) or right after its unit ("120 orang perempuan"), else None. Two groups of one level
+    named together ("laki-laki dan perempuan sebanyak 500 orang") are their sum, not a part."""
+    near_after = re.split(r"[,;.\d]|\b(?:sedangkan|yang)\b", normalise(after), maxsplit=1)[0]
+    whole = normalise(sentence)
+    for text in (near_after, normalise(local)):
+        named = _named(text)
+        if not named:
+            continue
+        scope, level, split = named[0]
+        if len({s for s, lv, _ in named if lv == level}) > 1:
+            return None
+        if split and not (_split().search(whole) or len({s for s, lv, _ in _named(whole) if lv == level}) > 1):
+            return None
+        return scope, level
+    return None
+
+
+def is_value(tok: Token) -> bool:
+    try:
+        tok.parse(tok.unit or "count")
+    except NumberError:
+        return False
+    return tok.skip is None
