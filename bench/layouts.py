@@ -196,7 +196,6 @@ def to_pdf(src: Path, dst: Path, running: str = "Laporan Kinerja Instansi Pemeri
     where the page is full (tables split across pages), a running header and page numbers.
     Returns the page count."""
     from fpdf import FPDF
-    from fpdf.enums import TableCellFillMode  # noqa: F401 - fpdf2 >= 2.7 has tables
 
     class Report(FPDF):
         def header(self):
@@ -239,14 +238,17 @@ def _pdf_table(pdf, rows: Grid, n_header: int, usable: float) -> None:
     width = len(rows[0])
     longest = [max(len(r[k]) for r in rows) for k in range(width)]
     weights = [min(max(n, 3), 40) for n in longest]
-    total = sum(weights)
-    widths = [usable * w / total for w in weights]
-    size = 8 if width <= 6 else 6.5
+    floor = min(9.0, usable / width)  # mm: room for a word of a few characters in every column
+    spare = usable - floor * width
+    widths = [floor + spare * w / sum(weights) for w in weights]
+    size = 8 if width <= 6 else 6.5 if width <= 12 else 5
     pdf.set_font("body", size=size)
     pdf.ln(1)
+    from fpdf.fonts import FontFace
+
     with pdf.table(col_widths=widths, width=usable, first_row_as_headings=n_header > 0,
-                   headings_style=None, line_height=size * 0.45, text_align="LEFT",
-                   num_heading_rows=max(n_header, 1) if n_header else 1) as table:
+                   headings_style=FontFace(emphasis="BOLD"), line_height=size * 0.45, text_align="LEFT",
+                   num_heading_rows=max(n_header, 1)) as table:
         for r in rows:
             row = table.row()
             for c in r:
