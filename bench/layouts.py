@@ -234,21 +234,29 @@ def to_pdf(src: Path, dst: Path, running: str = "Laporan Kinerja Instansi Pemeri
     return pdf.page_no()
 
 
-def _pdf_table(pdf, rows: Grid, n_header: int, usable: float) -> None:
-    width = len(rows[0])
-    longest = [max(len(r[k]) for r in rows) for k in range(width)]
-    size = 8 if width <= 6 else 6.5 if width <= 12 else 5
-    # a number is never wrapped inside its cell: its column is at least as wide as its longest
-    # number (characters x ~0.2 of the font size in mm, plus padding); text columns share the rest
+def _floors(pdf, rows: Grid, n_header: int, size: float) -> list[float]:
+    """Narrowest width (mm) of each column that keeps its numbers and words unbroken."""
     pdf.set_font("body", "B", size=size)  # headers are bold: measure with the wider face
+    width = len(rows[0])
     numbers = [max((pdf.get_string_width(r[k]) for r in rows[n_header:] if is_numeric_cell(r[k]) and len(r[k]) <= 24),
                    default=0) for k in range(width)]
     words = [max((pdf.get_string_width(w) for r in rows for w in r[k].split() if len(w) <= 24), default=0)
              for k in range(width)]
-    floors = [max(7.0, n + 4, w + 4) for n, w in zip(numbers, words)]
-    if sum(floors) > 0.8 * usable:
-        floors = [f * 0.8 * usable / sum(floors) for f in floors]
-    weights = [min(max(n, 3), 40) if not numbers[k] else 0 for k, n in enumerate(longest)]
+    return [max(5.0, n + 3, w + 3) for n, w in zip(numbers, words)]
+
+
+def _pdf_table(pdf, rows: Grid, n_header: int, usable: float) -> None:
+    width = len(rows[0])
+    longest = [max(len(r[k]) for r in rows) for k in range(width)]
+    for size in (8, 7, 6, 5, 4.5, 4):  # the largest font at which every number fits its column
+        floors = _floors(pdf, rows, n_header, size)
+        if sum(floors) <= 0.85 * usable:
+            break
+    # a number is never wrapped inside its cell; text columns share the width that is left
+    if sum(floors) > usable:
+        floors = [f * usable / sum(floors) for f in floors]
+    numeric = [any(is_numeric_cell(r[k]) for r in rows[n_header:]) for k in range(width)]
+    weights = [0 if numeric[k] else min(max(n, 3), 40) for k, n in enumerate(longest)]
     spare = usable - sum(floors)
     widths = [f + (spare * w / sum(weights) if sum(weights) else spare / width) for f, w in zip(floors, weights)]
     pdf.set_font("body", size=size)

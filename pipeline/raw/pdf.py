@@ -21,6 +21,7 @@ their own message.
 from __future__ import annotations
 
 import io
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -117,13 +118,31 @@ def _page_lines(page) -> tuple[list[str], int]:
     for t in tables:
         rows = []
         for row in t.extract():
-            cells = [" ".join((c or "").split()) for c in row]
+            cells = [_join_cell_lines(c or "") for c in row]
             if any(cells):
                 rows.append("\t".join(cells))
         if rows:
             items.append((t.bbox[1], rows))
     items.sort(key=lambda it: it[0])
     return [line for _, group in items for line in group], len(tables)
+
+
+NUMBER_TAIL = re.compile(r"^[\d.,%]{1,6}$")
+
+
+def _join_cell_lines(text: str) -> str:
+    """A cell's own lines joined with spaces — except where a number was wrapped inside a
+    narrow column ("3,476,453,63" / "3"): digits continuing digits join without a space."""
+    out = ""
+    for part in text.split("\n"):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if out and out[-1].isdigit() and NUMBER_TAIL.match(part) and re.search(r"\d[.,]\d{1,3}$", out):
+            out += part
+        else:
+            out = f"{out} {part}" if out else part
+    return out
 
 
 def _char_width(words: list[dict]) -> float:
