@@ -29,16 +29,19 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
                    value_name: str = "") -> go.Figure:
     """Horizontal bars, one per regency (labelled with the year and period the value belongs to),
     optional target markers, and an explicit 'not reported' for regencies without a value."""
-    rows = rows.sort_values("value", ascending=True).copy()
+    # a value a plausibility rule doubts (status 'suspect') is not ranked with the plain ones: bottom, cross-hatched
+    doubtful = rows["status"].eq("suspect") if "status" in rows else pd.Series(False, index=rows.index)
+    rows = rows.assign(_plain=~doubtful).sort_values(["_plain", "value"], ascending=True).copy()
     rows["label"] = [_entity_label(r, lang) for _, r in rows.iterrows()]
     rows["src"] = [f"{r.source_file} l. {r.source_line}" + (" ◇" if r.method == "derived" else "") for r in rows.itertuples()]
     fig = go.Figure()
     fig.add_bar(
         y=rows["label"], x=rows["value"], orientation="h", name=value_name or t("kind.actual", lang),
         marker_color=[colours.get(r, "#888") for r in rows["regency"]],
-        marker_pattern=dict(shape=["/" if m == "derived" else "" for m in rows["method"]], fillmode="overlay",
+        marker_pattern=dict(shape=["x" if not p else "/" if m == "derived" else "" for m, p in zip(rows["method"], rows["_plain"])],
+                            fillmode="overlay",
                             fgcolor="rgba(255,255,255,0.85)"),
-        text=[value_text(v, unit, lang, short=True) for v in rows["value"]],
+        text=[value_text(v, unit, lang, short=True) + ("" if p else " ?") for v, p in zip(rows["value"], rows["_plain"])],
         # inside long bars (a target tick then never covers the label), outside short ones such as a zero
         textposition=["inside" if v >= 0.3 * max(rows["value"].max(), 1e-9) else "outside" for v in rows["value"]],
         insidetextanchor="end", cliponaxis=False, insidetextfont=dict(color="white"),

@@ -21,7 +21,7 @@ from pipeline.raw.decode import RawInputError
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 
-TABLE_COLUMNS = ["regency", "indicator", "scope", "year", "period", "kind", "value", "unit", "method", "status",
+TABLE_COLUMNS = ["regency", "indicator", "scope", "year", "period", "kind", "value", "unit", "method", "status", "status_reason",
                  "definition", "formula", "source_file", "source_line", "source_text"]
 
 
@@ -43,6 +43,8 @@ def status_badge(row) -> str:
         marks.append(f":violet-badge[◇ {t('method.derived')}]")
     if bool(row.get("has_conflict")):
         marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")  # explained in the notes below
+    if row.get("status") == "suspect":  # a plausibility rule doubts it: say so, and why
+        marks.append(f":orange-badge[? {t('status.suspect_short')}] :gray[{md(row.get('status_reason') or '')}]")
     return " ".join(marks)
 
 

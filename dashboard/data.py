@@ -15,6 +15,7 @@ warehouse behind the path restarts the run, so no page shows values from two bui
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,7 @@ DB_PATH = Path(os.environ.get("LKJIP_DB", ROOT / "data/curated/warehouse.duckdb"
 RAW_DIR = Path(os.environ.get("LKJIP_RAW", ROOT / "data/raw"))
 SNAPSHOT = "_warehouse_snapshot"  # session-state key: the snapshot this run reads
 
-OBS_COLUMNS = """regency, indicator, scope, scope_level, year, period, kind, value, unit, method, status, definition,
+OBS_COLUMNS = """regency, indicator, scope, scope_level, year, period, kind, value, unit, method, status, status_reason, definition,
     formula, label, section, source_file, source_line, source_text"""
 
 
@@ -224,3 +225,34 @@ def raw_changed(source_file: str) -> bool:
     known = reports()
     recorded = known.loc[known["source_file"] == source_file, "sha256"]
     return recorded.empty or recorded.iloc[0] != sha
+
+
+# ---- the research data bundle (`python -m pipeline export`) ----------------------------------
+
+BUNDLE_DIR = Path(os.environ.get("LKJIP_BUNDLE", ROOT / "data/curated/bundle"))
+
+
+def build_info() -> dict[str, str]:
+    """When and from what the warehouse was built (its `build_info` table)."""
+    df = query("SELECT key, value FROM build_info")
+    return dict(zip(df["key"], df["value"]))
+
+
+def bundle_file_name(info: dict[str, str]) -> str:
+    from pipeline.warehouse.bundle_metadata import version
+
+    return f"lkjip-bundle-{version(info)}.zip"
+
+
+@lru_cache(maxsize=1)
+def _bundle_zip(db_path: str, bundle_dir: str, snapshot: str) -> bytes:
+    from pipeline.warehouse.bundle import zip_for_warehouse
+
+    return zip_for_warehouse(Path(db_path), Path(bundle_dir))
+
+
+def bundle_zip() -> bytes:
+    """The research bundle of the current warehouse as one zip. Streamlit calls this when the reader
+    clicks the download, in a thread outside the page run, so the snapshot is read afresh; one zip
+    is kept per warehouse build (not in st.cache_data: there is no session in that thread)."""
+    return _bundle_zip(str(DB_PATH), str(BUNDLE_DIR), current_snapshot())

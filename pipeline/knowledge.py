@@ -192,7 +192,7 @@ def display_name(area_type: str, name: str) -> str:
     return name
 
 
-_DISPLAY_PREFIX = re.compile(r"^\s*(?:(kabupaten|kab\.?)|(kota)|(provinsi|propinsi|prov\.?))\s*(.+)$", re.I)
+_DISPLAY_PREFIX = re.compile(r"^\s*(?:(kabupaten\s|kab\.|kab\s)|(kota\s)|(provinsi\s|propinsi\s|prov\.|prov\s))\s*(.+)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -230,9 +230,11 @@ class Gazetteer:
 
     def match(self, area_type: str, words: list[str]) -> tuple[Area, int] | None:
         """The longest run of leading `words` that names a unit of this type, and its length
-        ("Tanjung Jabung Barat Tahun 2020" -> Tanjung Jabung Barat, 3)."""
+        ("Tanjung Jabung Barat Tahun 2020" -> Tanjung Jabung Barat, 3). Punctuation ending the
+        run is no part of the name ("Bungo," "Riau."), inside it may be ("Kep. Riau")."""
         for n in range(min(len(words), 5), 0, -1):
-            found = self.area(area_type, " ".join(words[:n]))
+            phrase = " ".join(words[:n])
+            found = self.area(area_type, phrase) or self.area(area_type, phrase.rstrip(".,;:'\")"))
             if found:
                 return found, n
         return None
@@ -243,8 +245,10 @@ class Gazetteer:
         m = _DISPLAY_PREFIX.match(text)
         if m:
             area_type = "kabupaten" if m.group(1) else "kota" if m.group(2) else "provinsi"
-            return self.area(area_type, m.group(4))
-        for area_type in AREA_TYPES:
+            found = self.area(area_type, m.group(4))
+            if found:
+                return found
+        for area_type in AREA_TYPES:  # "Kota Baru" is Kabupaten Kotabaru's other spelling
             found = self.area(area_type, text)
             if found:
                 return found

@@ -151,10 +151,13 @@ class WorkerPool:
                     try:
                         done[w.index] = w.conn.recv()
                     except (EOFError, OSError):
+                        w.proc.join(2)  # reap it, for its exit code
+                        code = w.proc.exitcode
+                        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                         done[w.index] = (w.name, FileProblem(
                             w.name, "error", "worker_died",
-                            f"{w.name}: skipped — the process reading it died (exit code {w.proc.exitcode}; "
-                            "out of memory?). The other reports are loaded"), False)
+                            f"{w.name}: skipped — the process reading it died ({how}; out of memory?). "
+                            "The other reports are loaded"), False)
                         self.workers[slot] = self._restart(w)
                         continue
                     w.index = None

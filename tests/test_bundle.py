@@ -156,6 +156,22 @@ def test_xlsx_has_about_and_one_sheet_per_table_and_no_formulas(bundle, duck):
     assert about["observations.source_line"].startswith("1-based line")
 
 
+def test_xlsx_sheets_stop_at_the_row_limit_and_keep_text_as_text(built, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr(B, "XLSX_MAX_ROWS", 4)  # Excel's is 1,048,576; the seeds never reach it
+    con = duckdb.connect(str(built), read_only=True)
+    try:
+        B.write_xlsx(con, tmp_path / "w.xlsx", {t: B.describe(con, t) for t in TABLES},
+                     [("=cmd|' /C calc'!A0", "#N/A"), ("plain", "text")])
+    finally:
+        con.close()
+    wb = load_workbook(tmp_path / "w.xlsx", read_only=True)
+    assert [sum(1 for _ in wb[t].iter_rows()) for t in TABLES] == [4] * len(TABLES)  # header + 3 rows
+    about = [c for row in wb["about"].iter_rows() for c in row]
+    assert [(c.value, c.data_type) for c in about[:2]] == [("=cmd|' /C calc'!A0", "s"), ("#N/A", "s")]
+
+
 # ---- indicator metadata -----------------------------------------------------------------------------
 
 def test_every_indicator_in_observations_has_a_metadata_file_and_vice_versa(bundle, duck):
@@ -300,3 +316,43 @@ def test_export_without_a_warehouse_says_how_to_build_one(tmp_path):
     assert result.exit_code == 1
     assert "python -m pipeline build" in result.output
     assert not (tmp_path / "b").exists()
+
+
+# ---- the dashboard offers it ---------------------------------------------------------------------------
+
+def test_dashboard_zip_is_the_exported_bundle_when_current_else_a_fresh_one(bundle, built, tmp_path, monkeypatch):
+    import dashboard.data
+
+    monkeypatch.setattr(dashboard.data, "DB_PATH", built)
+    monkeypatch.setattr(dashboard.data, "BUNDLE_DIR", bundle)
+    dashboard.data._bundle_zip.cache_clear()
+    assert dashboard.data.bundle_zip() == B.zip_bundle(bundle)
+    missing = tmp_path / "no-bundle"
+    monkeypatch.setattr(dashboard.data, "BUNDLE_DIR", missing)
+    dashboard.data._bundle_zip.cache_clear()
+    zf = zipfile.ZipFile(io.BytesIO(dashboard.data.bundle_zip()))
+    top = zf.namelist()[0].split("/")[0]
+    assert f"{top}/datapackage.json" in zf.namelist() and f"{top}/metadata/tpt.json" in zf.namelist()
+    assert not missing.exists()  # written to a temporary folder, never into the app's data folder
+    dashboard.data._bundle_zip.cache_clear()
+
+
+def test_quality_page_says_when_the_data_were_built_and_offers_the_zip(built, con, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.data
+    from dashboard.i18n import t
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("LKJIP_DB", str(built))
+    monkeypatch.setattr(dashboard.data, "DB_PATH", built)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("dashboard/pages/quality.py")
+    at.run()
+    assert not at.exception
+    info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
+    when = info["built_at"].replace("T", " ").replace("Z", " UTC")
+    assert t("quality.built_at", "id", when=when, n=info["n_reports"]) in [c.value for c in at.caption]
+    buttons = at.get("download_button")
+    assert t("quality.bundle_download", "id") in [b.proto.label for b in buttons]

@@ -6,25 +6,35 @@ from pipeline.raw.identify import IdentificationError, identify
 from tests.conftest import raw_lines
 
 
-@pytest.mark.parametrize(
-    ("name", "regency", "province", "agency", "year", "period"),
-    [
-        # title "LKJIP ... 2023" (lines 8-10)
-        ("000_dca929226cb0e028.txt", "Muara Enim", "Sumatera Selatan", "Dinas Tenaga Kerja dan Transmigrasi", 2023, "annual"),
-        # "LAPORAN KINERJA INSTANSI PEMERINTAH (LKJIP) 2023" (line 5)
-        ("001_579666cb9ad43d5a.txt", "Paser", "Kalimantan Timur", "Dinas Tenaga Kerja dan Transmigrasi", 2023, "annual"),
-        # title says 2024 (line 5) although the table of contents names 2022 (line 59)
-        ("002_62e370906eecf592.txt", "Bungo", "Jambi", "Dinas Tenaga Kerja dan Transmigrasi", 2024, "annual"),
-        # "TRIBUNAN I TAHUN 2023" (line 7, a typo of Tribulan)
-        ("003_27142058ae3706f5.txt", "Lumajang", "Jawa Timur", "Dinas Tenaga Kerja", 2023, "Q1"),
-        # no title page; "LKj ... Tahun 2020" in the body (line 4); province never named
-        ("004_d4a71ffeee09fb98.txt", "Tanjung Jabung Barat", "Jambi", "Dinas Tenaga Kerja", 2020, "annual"),
-    ],
-)
-def test_identifies_each_seed_report(name, regency, province, agency, year, period):
+SEEDS = [
+    # title "LKJIP ... 2023" (lines 8-10)
+    ("000_dca929226cb0e028.txt", "Muara Enim", "Sumatera Selatan", "Dinas Tenaga Kerja dan Transmigrasi", 2023, "annual", "16.03"),
+    # "LAPORAN KINERJA INSTANSI PEMERINTAH (LKJIP) 2023" (line 5)
+    ("001_579666cb9ad43d5a.txt", "Paser", "Kalimantan Timur", "Dinas Tenaga Kerja dan Transmigrasi", 2023, "annual", "64.01"),
+    # title says 2024 (line 5) although the table of contents names 2022 (line 59)
+    ("002_62e370906eecf592.txt", "Bungo", "Jambi", "Dinas Tenaga Kerja dan Transmigrasi", 2024, "annual", "15.08"),
+    # "TRIBUNAN I TAHUN 2023" (line 7, a typo of Tribulan)
+    ("003_27142058ae3706f5.txt", "Lumajang", "Jawa Timur", "Dinas Tenaga Kerja", 2023, "Q1", "35.08"),
+    # no title page; "LKj ... Tahun 2020" in the body (line 4); province never named
+    ("004_d4a71ffeee09fb98.txt", "Tanjung Jabung Barat", "Jambi", "Dinas Tenaga Kerja", 2020, "annual", "15.06"),
+]
+
+
+@pytest.mark.parametrize(("name", "regency", "province", "agency", "year", "period", "code"), SEEDS)
+def test_identifies_each_seed_report(name, regency, province, agency, year, period, code):
     ident = identify(raw_lines(name))
     assert (ident.regency, ident.province, ident.agency, ident.report_year, ident.period) == (
         regency, province, agency, year, period)
+    assert (ident.area_type, ident.area_code) == ("kabupaten", code)
+    assert not ident.warnings
+
+
+@pytest.mark.parametrize(("name", "regency", "province", "agency", "year", "period", "code"), SEEDS)
+def test_seed_file_names_change_nothing(name, regency, province, agency, year, period, code):
+    # a hash-like name says nothing; the seeds identify the same with and without it
+    ident = identify(raw_lines(name), file_name=name)
+    assert (ident.regency, ident.report_year, ident.period, ident.area_code) == (regency, year, period, code)
+    assert not ident.warnings
 
 
 def test_quarter_mentioned_in_passing_does_not_make_a_quarterly_report():

@@ -1,5 +1,6 @@
-"""Data quality & sources: every conflict and mismatch per report, a searchable table of all
-observations, and a viewer showing the raw report text around any cited line."""
+"""Data quality & sources: when the data were built (with the research bundle as one zip), every
+conflict and mismatch per report, a searchable table of all observations, and a viewer showing
+the raw report text around any cited line."""
 
 import streamlit as st
 
@@ -11,6 +12,16 @@ from dashboard.view import current_view
 v = current_view()
 st.title(t("page.quality"))
 st.markdown(t("quality.intro"))
+
+# ---- when the data were built, and all of it as the research bundle --------------------------------
+info = data.build_info()
+b1, b2 = st.columns([3, 2], vertical_alignment="center")
+b1.caption(t("quality.built_at", when=info.get("built_at", "?").replace("T", " ").replace("Z", " UTC"),
+             n=info.get("n_reports", "?")))
+# the zip is made only when clicked (a callable), from the exported bundle when it is current
+b2.download_button(t("quality.bundle_download"), data=data.bundle_zip, file_name=data.bundle_file_name(info),
+                   mime="application/zip", help=t("quality.bundle_help"), on_click="ignore", key="bundle_zip",
+                   icon=":material/download:")
 
 # ---- reports --------------------------------------------------------------------------------
 st.subheader(t("quality.reports_title"))

@@ -23,6 +23,8 @@ BPS_SOURCE = re.compile(r"\b(bps|badan pusat statistik|berita resmi statistik|sa
 S_D_YEAR = re.compile(r"\bs\.?/?d\.?\s*(20\d\d)", re.I)
 NIP = re.compile(r"\bnip\.?\s*[\d ]+", re.I)
 NUMBER_SLASH_YEAR = re.compile(r"\b\d{1,4}\s*/\s*(19|20)\d\d\b")  # "PP 35/2021": a regulation's number and year
+LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b", re.I)
+YEAR_AFTER = re.compile(r"^\s*(?:%|persen|orang|jiwa|kasus|perkara|paket|peserta)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
 MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+(20\d\d)\b", re.I)
 
 
@@ -42,6 +44,24 @@ def year_spans(text: str) -> list[tuple[int, int]]:
 
 def years_in(text: str) -> list[int]:
     return [y for _, y in year_spans(text)]
+
+
+def sentence_year(text: str, start: int, end: int, report_year: int, spans: list[tuple[int, int]] | None = None,
+          bound: set[int] | None = None) -> int:
+    """The year a figure is about: one right after it ("4,1% pada tahun 2022", "500 orang di
+    tahun 2022") binds to that figure alone; else "tahun lalu"; else the last year named before
+    it that no earlier figure took ("Pada tahun 2023, TPT turun dari 5,1% pada tahun 2022
+    menjadi 4,5%": 4,5 is 2023's); else the report year."""
+    m = YEAR_AFTER.match(text[end : end + 50])
+    if m:
+        if bound is not None:
+            bound.add(end + m.start(1))
+        return int(m.group(1))
+    if LAST_YEAR.search(text[max(0, start - 40) : start]):
+        return report_year - 1
+    spans = year_spans(text) if spans is None else spans
+    ys = [y for pos, y in spans if pos + 4 <= start and (bound is None or pos not in bound)]
+    return ys[-1] if ys else report_year
 
 
 def table_year(table: Table, report_year: int) -> tuple[int, str | None, str]:

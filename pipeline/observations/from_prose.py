@@ -7,7 +7,10 @@ Each number in a sentence is read with the words around it:
 * kind — the last of target / capaian / realisasi words before it;
 * year — "X% di tahun 2022" (after) or "tahun 2023 sebesar X" (before); "tahun lalu" is the
   year before the report's;
-* place — "Provinsi Kalimantan Timur 5,31%" or "Palembang = 7,94%" makes it context.
+* place — "Provinsi Kalimantan Timur 5,31%" or "Palembang = 7,94%" makes it context
+  (`prose_places`); list items and worked formulas have their own readers (`prose_forms`);
+* numbers — which are values, with which unit and scale (`prose_tokens`); a sub-group
+  ("120 orang perempuan", "melalui AKL") keeps its own scope.
 
 Changes ("turun sebesar 0,20%"), bounds ("<4%"), regulation numbers, dates and ordinals are
 not values.
@@ -19,23 +22,20 @@ import bisect
 import re
 
 from pipeline.knowledge import compiled, indicators, normalise, vocabulary
-from pipeline.numbers import NumberError, parse_number
-from pipeline.observations.classify import Match, classify, unit_of, warehouse_unit
-from pipeline.observations.context import value_period, year_spans
-from pipeline.observations.geography import geography_of
+from pipeline.numbers import NumberError
+from pipeline.observations.classify import Match, classify, warehouse_unit
+from pipeline.observations.context import YEAR_AFTER, sentence_year, value_period, year_spans
 from pipeline.observations.model import ContextValue, Extraction, Observation
 from pipeline.observations.prose_budget import read_budget_sentence
+from pipeline.observations.prose_forms import formula, list_item
+from pipeline.observations.prose_places import peer_pairs, place_of
 from pipeline.observations.prose_tokens import Token, subgroup, values
 from pipeline.parsed.prose import ProseSentence
 
-NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 DELTA = re.compile(r"\b(turun|naik|penurunan|kenaikan|peningkatan|selisih|meningkat|menurun|berkurang|bertambah)\s*(sebesar|sebanyak|dari target)?\s*$", re.I)
 CLAUSE_BOUND = re.compile(r",\s+|;\s*|\s+(?:dan|sedangkan|sehingga|namun)\s+")
 BOUND = re.compile(r"[<>≤≥]\s*$")
 TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|akip|indeks|nilai (sakip|akip|evaluasi|ikm)|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
-LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b", re.I)
-YEAR_AFTER = re.compile(r"^\s*(?:%|persen|orang|jiwa|kasus|perkara|paket|peserta)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
-PEER_PAIR = re.compile(r"([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,3})\s*,?\s*=\s*(\d+(?:[.,]\d+)?)\s*%")
 FORMULA = re.compile(r"\\frac|\\times|\$\$")
 PLAN = re.compile(r"\b(akan dilaksanakan|direncanakan|mulai dilaksanakan pada (tribulan|triwulan) (ii|iii|iv|[234]))\b", re.I)
 HEADING = re.compile(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4})[.)]\s+\S.{3,150}$", re.I)
@@ -60,16 +60,17 @@ def read_prose(sentences: list[ProseSentence], ctx, out: Extraction, tpt_source_
             if len(s.text) <= 90 and not s.text.rstrip().endswith("."):
                 heading = re.sub(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4}|[a-z]\.\d)[.)]?\s+", "", s.text, flags=re.I).strip(" :")
             continue
-        if read_budget_sentence(s, heading, ctx, out):
+        taken: set[int] = set()
+        if read_budget_sentence(s, heading, ctx, out, taken):
             # the budget reader took the amounts; other figures in the sentence are still read
-            _numbers(s, ctx, out, tpt_source_year, plan, budget_done=True)
+            _numbers(s, ctx, out, tpt_source_year, plan, budget_done=True, taken=taken)
             lead_in = None
             continue
         if FORMULA.search(s.text):
-            _formula(s, ctx, out, recent[-2:])
+            formula(s, ctx, out, recent[-2:])
             continue
         recent.append(s.text)
-        if _list_item(s, lead_in, ctx, out):
+        if list_item(s, lead_in, ctx, out):
             continue
         found = _numbers(s, ctx, out, tpt_source_year, plan)
         if re.search(r"(antara lain|sebagai berikut|berikut ini|rincian)\s*:?\s*$", s.text, re.I):
@@ -105,24 +106,6 @@ def _kind(local: str, clause: str, unit: str | None) -> str:
     return kind
 
 
-def _year(text: str, start: int, end: int, ctx, spans: list[tuple[int, int]] | None = None,
-          bound: set[int] | None = None) -> int:
-    """The year a figure is about: one right after it ("4,1% pada tahun 2022", "500 orang di
-    tahun 2022") binds to that figure alone; else "tahun lalu"; else the last year named before
-    it that no earlier figure took ("Pada tahun 2023, TPT turun dari 5,1% pada tahun 2022
-    menjadi 4,5%": 4,5 is 2023's); else the report year."""
-    m = YEAR_AFTER.match(text[end : end + 50])
-    if m:
-        if bound is not None:
-            bound.add(end + m.start(1))
-        return int(m.group(1))
-    if LAST_YEAR.search(text[max(0, start - 40) : start]):
-        return ctx.report_year - 1
-    spans = year_spans(text) if spans is None else spans
-    ys = [y for pos, y in spans if pos + 4 <= start and (bound is None or pos not in bound)]
-    return ys[-1] if ys else ctx.report_year
-
-
 def _join(a: str | None, b: str) -> str:
     return f"{a}; {b}" if a else b
 
@@ -148,9 +131,9 @@ def _absorption_scope(text: str, start: int) -> Match | None:
 
 
 def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None, plan: bool = False,
-             budget_done: bool = False) -> bool:
+             budget_done: bool = False, taken: set[int] = frozenset()) -> bool:
     text = s.text
-    if _peer_pairs(s, ctx, out):
+    if peer_pairs(s, ctx, out):
         return True
     tokens = _tokens(text)
     n_before = len(out.observations)
@@ -175,6 +158,9 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             continue
         if DELTA.search(before_all):
             prev_end = end
+            continue
+        if start in taken:
+            prev_end = end  # the budget reader read it as the absorption of the amounts before it
             continue
         unit = tk.unit
         if re.search(r"\b(rp|prop)\.?\s*$", before_all[-6:], re.I):
@@ -213,7 +199,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             if match and match.indicator not in (base, *indicators()[base].variants.values()):
                 match = None
         if match is None and last and (unit is None or unit in indicators()[last[0].indicator].units) \
-                and subgroup(local, text[tk.unit_end : tk.unit_end + 80], text):
+                and subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text):
             match = Match(last[0].indicator)  # "150 orang, di antaranya 40 orang perempuan": a part of the figure before
         strong_cue = kind != "actual" or re.search(r"\b(realisasi|terealisasi|tercapai)\b", local, re.I)
         if match is None and (unit in ("percent", None) or strong_cue):
@@ -244,10 +230,10 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             match = _absorption_scope(text, start) or match
         spec = indicators()[match.indicator]
         if match.scope == "total" and not match.indicator.startswith("budget_"):
-            part = subgroup(local, text[tk.unit_end : tk.unit_end + 80], text)
+            part = subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text)
             if part:  # "... sebanyak 120 orang perempuan": a part, never the total
                 match = Match(match.indicator, part[0], part[1], match.definition)
-        year = _year(text, start, tk.unit_end, ctx, spans, bound)
+        year = sentence_year(text, start, tk.unit_end, ctx.report_year, spans, bound)
         value = parsed.value
         note = parsed.note
         if unit is None and spec.unit == "percent" and parsed.decimals == 0 and value > 100:
@@ -258,7 +244,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             kind, note = "achievement", f"{value:g} is not a plausible unemployment rate: read as the achievement (capaian)"
         if match.indicator == "tpt" and kind == "actual" and tpt_source_year and not re.search(r"tahun\s+\d{4}", text[c0:end + 30], re.I):
             year, note = tpt_source_year, f"the report names BPS August {tpt_source_year} as its TPT source"
-        place = _place(text[c0:start], ctx)
+        place = place_of(text[c0:start], ctx)
         line = s.line_at(start)
         period = value_period(kind, match.indicator, year, ctx.report_year, ctx.period)
         if plan and kind == "actual" and year == ctx.report_year:
@@ -319,110 +305,6 @@ def _parts_check(text: str, tokens: list, out: Extraction, n_before: int) -> Non
     if len(parts) >= 2 and abs(sum(parts) - total.value) > 0.5 and total.status == "ok":
         total.status = "mismatch"
         total.note = _join(total.note, f"the parts it lists add up to {sum(parts):,.0f} ({' + '.join(f'{p:,.0f}' for p in parts)})")
-
-
-PLACE = re.compile(
-    r"\b(?:(?i:provinsi|propinsi|prov\.)\s+(?P<prov>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
-    r"|(?i:kabupaten|kab\.|kota)\s+(?P<reg>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
-    r"|(?P<nat>(?i:nasional)))"
-)
-
-
-def _place(before: str, ctx) -> tuple[str, str] | None:
-    """The last place named before the number: the province, the nation, or a regency."""
-    last = None
-    for m in PLACE.finditer(before):
-        if m.group("prov"):
-            last = geography_of(f"Provinsi {m.group('prov')}", ctx.regency)
-        elif m.group("nat"):
-            last = ("Indonesia", "national")
-        else:
-            words = m.group("reg").split()
-            found = None
-            for n in range(len(words), 0, -1):
-                found = geography_of(" ".join(words[:n]), ctx.regency)
-                if found:
-                    break
-            last = found or last
-    return last
-
-
-def _peer_pairs(s: ProseSentence, ctx, out: Extraction) -> bool:
-    """"(Palembang = 7,94%, Lubuk Linggau, = 5,64 % ...)": one figure per named place."""
-    pairs = list(PEER_PAIR.finditer(s.text))
-    if len(pairs) < 2:
-        return False
-    match = classify(s.text, "percent")
-    if not match:
-        return False
-    for m in pairs:
-        place = geography_of(m.group(1), ctx.regency)
-        if not place:
-            continue
-        p = parse_number(m.group(2), "percent")
-        line = s.line_at(m.start(2))
-        year = _year(s.text, m.start(2), m.end(2), ctx)
-        if place[1] == "own":
-            out.observations.append(
-                Observation(match.indicator, "total", year, "annual", "actual", p.value, "percent", line, ctx.raw(line),
-                            "narrative", s.section, decimals=p.decimals, label=m.group(0))
-            )
-        else:
-            out.context.append(ContextValue(place[0], place[1], match.indicator, year, "annual", p.value, "percent",
-                                            line, ctx.raw(line), "narrative"))
-    return True
-
-
-def _list_item(s: ProseSentence, lead_in, ctx, out: Extraction) -> bool:
-    """'5. Pelatihan Desain Teknologi (Menjahit) sebanyak 16 orang' under a training lead-in:
-    the course's participants."""
-    if not lead_in:
-        return False
-    m = re.match(r"^\s*\d{1,2}[.)]\s+(.+?)\s+(?:sebanyak|sejumlah|:)?\s*(\d[\d.,]*)\s*(orang|org|peserta)\.?\s*$", s.text, re.I)
-    if not m:
-        return False
-    match, _ = lead_in
-    if not match.indicator.startswith("training_participants"):
-        return False
-    course = m.group(1).strip()
-    seen = sum(1 for o in out.observations if o.indicator == "training_participants" and re.sub(r" \[\d+\]$", "", o.scope) == course)
-    if seen:
-        course = f"{course} [{seen + 1}]"
-    value = parse_number(m.group(2), "persons")
-    line = s.line_at(m.start(2))
-    out.observations.append(
-        Observation("training_participants", course, ctx.report_year, "annual", "actual", value.value, "persons",
-                    line, ctx.raw(line), "narrative", s.section, scope_level="course", decimals=0, label=s.text)
-    )
-    return True
-
-
-def _formula(s: ProseSentence, ctx, out: Extraction, context: list[str]) -> None:
-    """A worked formula: '\\text{Terserapnya Tenaga Kerja ...} = 2426/3111 × 100% = 77.98%'. It names its
-    indicator in words, or the sentence introducing it does ("... diukur dengan rumus sebagai berikut:")."""
-    if "=" not in s.text:
-        return
-    words = " ".join(re.findall(r"\\text\{([^}]*)\}", s.text.split("=")[0]))
-    match = classify(words, "percent") if words else None
-    for sentence in reversed(context):  # the nearest clause before the formula first
-        for clause in reversed(re.split(r",\s+|;\s*|\bdan\b", sentence)):
-            match = match or classify(clause, "percent")
-    if not match:
-        return
-    tail = s.text.rsplit("=", 1)[1]
-    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(\\?%|\$|\}|$)", tail)
-    if not m:
-        return
-    p = parse_number(m.group(1), "percent")
-    offset = len(s.text) - len(tail) + m.start(1)
-    line = s.line_at(offset)
-    out.observations.append(
-        Observation(match.indicator, match.scope, ctx.report_year,
-                    value_period("actual", match.indicator, ctx.report_year, ctx.report_year, ctx.period),
-                    "actual", p.value, "percent", line, ctx.raw(line), "narrative", s.section,
-                    scope_level=match.scope_level, decimals=p.decimals, label=words[:200], definition=match.definition,
-                    note="result of a worked formula")
-    )
 
 
 def tpt_source_year(lines: list[str]) -> int | None:

@@ -79,8 +79,9 @@ def _entity(sentence: str, cue: re.Match, heading: str | None) -> str | None:
 STATEMENT_SPLIT = re.compile(r"\s+dan\s+(?=(?:belanja|program|kegiatan|sub kegiatan)\b)", re.I)
 
 
-def read_budget_sentence(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> bool:
-    """Returns True when the sentence held a budget statement (so other readers skip it)."""
+def read_budget_sentence(s: ProseSentence, heading: str | None, ctx, out: Extraction, taken: set[int] | None = None) -> bool:
+    """Returns True when the sentence held a budget statement (so other readers skip it).
+    `taken` receives the offsets (in the sentence) of the percentages read as absorptions."""
     found = False
     pos = 0
     parts: list[str] = []
@@ -94,11 +95,12 @@ def read_budget_sentence(s: ProseSentence, heading: str | None, ctx, out: Extrac
         offset = s.text.index(part, pos)
         pos = offset + len(part)
         sub = ProseSentence(part, s.starts, s.lines, s.section, s.base + offset)
-        found = _statement(sub, heading, ctx, out) or found
+        found = _statement(sub, heading, ctx, out, taken, offset) or found
     return found
 
 
-def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> bool:
+def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, taken: set[int] | None = None,
+               shift: int = 0) -> bool:
     text = s.text
     if SKIP.search(text.split(" atau ")[0]) and not ALLOC_CUE.search(text[:40]):
         return False
@@ -138,6 +140,8 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction) -> b
         if m and not re.search(r"\b(kinerja|output|fisik|keluaran)\b", text[real[0]:m.start()], re.I):
             try:
                 absorption = (m.start(), parse_number(m.group(1), "percent"))
+                if taken is not None:
+                    taken.add(shift + m.start())
             except NumberError:
                 absorption = None
     name = clean_name(entity)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.knowledge import normalise, vocabulary
+from pipeline.knowledge import normalise, per_document, vocabulary
 from pipeline.numbers import NumberError, Parsed, parse_number
 from pipeline.observations.classify import unit_of
 
@@ -54,6 +54,11 @@ def _rules() -> list[tuple[str, re.Pattern | None, re.Pattern | None]]:
 
 
 @cache
+def _code_token() -> re.Pattern:
+    return re.compile(vocabulary()["prose_code_token"])
+
+
+@cache
 def _scale_re() -> re.Pattern:
     words = "|".join(sorted(vocabulary()["number_scales"], key=len, reverse=True))
     return re.compile(rf"^\s*({words})\b", re.I)
@@ -78,7 +83,8 @@ def not_a_value(before: str, after: str) -> str | None:
     return None
 
 
-def tokens(text: str, clause_start=None) -> list[Token]:
+@per_document(1 << 12)  # the budget reader and the figure reader tokenise the same sentence
+def tokens(text: str, clause_start=None) -> tuple[Token, ...]:
     """Every number in `text`, values and non-values alike (a non-value carries `skip`).
     `clause_start(offset)` gives where the clause of a number begins (for the money context)."""
     out = []
@@ -90,10 +96,12 @@ def tokens(text: str, clause_start=None) -> list[Token]:
         skip = None
         if YEAR.fullmatch(tok) and unit not in ("percent", "persons", "cases", "rupiah"):
             skip = "year"
+        elif _code_token().fullmatch(tok):
+            skip = "code"
         else:
             skip = not_a_value(before, after)
         out.append(Token(start, end, tok, unit, scale, unit_end, skip))
-    return out
+    return tuple(out)
 
 
 def values(text: str, clause_start=None) -> list[Token]:
@@ -150,15 +158,19 @@ def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | No
     """(scope, level) of a sub-group named in the words before a figure (since the previous
     figure) or right after its unit ("120 orang perempuan"), else None. Two groups of one level
     named together ("laki-laki dan perempuan sebanyak 500 orang") are their sum, not a part."""
-    near_after = re.split(r"[,;.\d]|\b(?:sedangkan|yang)\b", normalise(after), maxsplit=1)[0]
+    after_norm = normalise(after)
+    near_after = re.split(r"[,;.\d]", after_norm, maxsplit=1)[0]  # up to the next figure or clause
+    adjacent = re.split(r"\b(?:dan|serta|sedangkan|yang|dengan|dari)\b", near_after, maxsplit=1)[0]  # "120 orang perempuan"
     whole = normalise(sentence)
     for text in (near_after, normalise(local)):
+        named = _named(text)
+        if len({(s, lv) for s, lv, _ in named}) > len({lv for _, lv, _ in named}):
+            return None  # "APBD dan APBN", "laki-laki dan perempuan": their sum
+    for text in (adjacent, normalise(local)):
         named = _named(text)
         if not named:
             continue
         scope, level, split = named[0]
-        if len({s for s, lv, _ in named if lv == level}) > 1:
-            return None
         if split and not (_split().search(whole) or len({s for s, lv, _ in _named(whole) if lv == level}) > 1):
             return None
         return scope, level

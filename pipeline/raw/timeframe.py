@@ -39,6 +39,8 @@ MIN_VALUES = 3  # figures needed before the values cue alone decides a year
 REGULATION_YEAR = re.compile(r"(nomor|no\.|nomer)\s*[\w./-]+\s+tahun\s+(\d{4})", re.I)
 YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)\d{2}\s*s\.?/?d\.?\s*(19|20)\d{2}\b", re.I)
 YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
+# every quarter / semester word starts so (vocabulary.yaml `period_words`); a cheap first test
+_PERIOD_HINT = re.compile(r"\b(?:[Tt][Rr][IiWw]|[Tt][Ww]|[Ss][Ee][Mm][Ee][Ss])")
 _TITLE_START = re.compile(r"^\W*(tahun|tribu|triwu|semester)")
 _YEAR_ONLY = re.compile(r"^\W*(?:tahun\s+)?(?:anggaran\s+)?(20[0-4]\d|199\d)\W*$")
 
@@ -91,7 +93,7 @@ def detect_year(lines: list[str], file_year: int | None = None) -> YearFinding:
             first[year] = (weight, i)
 
     for i, line in enumerate(lines):
-        if not line.strip() or is_toc_line(line):
+        if not YEAR.search(line) or is_toc_line(line):  # every cue names a year
             continue
         low = normalise(line)
         on_cover = i in cover_set and not is_table_line(line)
@@ -142,7 +144,8 @@ def _decide_stated(f: YearFinding, file_year: int | None) -> YearFinding:
     second = next((s for _, s in ranked if s < top_score), 0.0)
     if len(tied) == 1:
         f.year = tied[0]
-        f.confidence = "high" if top_score >= TITLE and top_score >= 2 * second else "medium"
+        # high only when the cover or title states it; cues that add up to as much do not
+        f.confidence = "high" if f.first_line[f.year][0] >= TITLE and top_score >= 2 * second else "medium"
         f.cue = "the cover / title" if f.first_line[f.year][0] >= TITLE else (
             "'Laporan Kinerja ... Tahun'" if f.first_line[f.year][0] >= REPORT else "'Tahun Anggaran'")
         return f
@@ -164,15 +167,16 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
     vocab = vocabulary()
     words = dict(compiled("period_words"))
     title = _cues()["title"]
-    roman = vocab["roman"]
-    num = r"(i{1,3}|iv|[1-4])\b"
+    numbers = {**vocab["roman"], **identity_vocabulary()["ordinals"]}
+    num = r"(i{1,3}|iv|[1-4]|" + "|".join(identity_vocabulary()["ordinals"]) + r")\b"
     pats = ((re.compile(words["quarter"].pattern + r"\s*" + num), "Q"),
             (re.compile(words["semester"].pattern + r"\s*" + num), "S"))
+    breaks = re.compile(identity_vocabulary()["period_title_breaks"])
     cover = set(cover_lines(lines))
     votes: Counter[str] = Counter()
     where: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if not line.strip() or is_table_line(line) or is_toc_line(line):
+        if not _PERIOD_HINT.search(line) or is_table_line(line) or is_toc_line(line):
             continue
         low = normalise(clean(line))
         on_cover = i in cover and len(low) <= COVER_LINE
@@ -183,10 +187,11 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
             for m in pat.finditer(low):
                 # outside the cover the period must follow the report's name closely:
                 # "Laporan Kinerja Triwulan I", "LKjIP Dinas ... Semester II"
-                if not on_cover and not (t and 0 <= m.start() - t.end() <= 80):
+                if not on_cover and not (t and 0 <= m.start() - t.end() <= 80
+                                         and not breaks.search(low, t.end(), m.start())):
                     continue
                 token = m.groups()[-1]
-                k = int(token) if token.isdigit() else roman.get(token)
+                k = int(token) if token.isdigit() else numbers.get(token)
                 if prefix == "S" and k not in (1, 2):
                     continue
                 label = f"{prefix}{k}"

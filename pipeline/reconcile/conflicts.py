@@ -7,6 +7,7 @@ saying which values, on which lines, and why they probably differ.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import re
@@ -105,6 +106,41 @@ def unify_scopes(obs: list[Observation]) -> None:
             keys.append(k)
 
 
+def _agreement(cands: list[Observation], stated: list[Observation]) -> dict[int, int]:
+    """For each candidate, how many stated candidates print the same value (`_same`). Sorted
+    values and a window search keep this near-linear when a key has thousands of candidates
+    (a converter that lost its line breaks); the answer is the pairwise one."""
+    if len(stated) <= 16:
+        return {id(o): sum(1 for c in stated if _same(o, c)) for o in cands}
+    values = sorted(stated, key=lambda c: c.value)
+    keys = [c.value for c in values]
+    widest = max(tolerance(c.decimals) for c in stated)
+    out = {}
+    for o in cands:
+        lo = bisect.bisect_left(keys, o.value - widest - 1e-9)
+        hi = bisect.bisect_right(keys, o.value + widest + 1e-9)
+        out[id(o)] = sum(1 for c in values[lo:hi] if _same(o, c))
+    return out
+
+
+def _groups(stated: list[Observation]) -> list[list[Observation]]:
+    """Stated candidates grouped by value, in line order: each joins the first group (in the
+    order groups were opened) whose first member it agrees with."""
+    groups: list[list[Observation]] = []
+    reps: list[tuple[float, int]] = []  # (value of a group's first member, group index), sorted
+    widest = max((tolerance(c.decimals) for c in stated), default=0.5) + 1e-9
+    for o in sorted(stated, key=lambda o: o.source_line):
+        lo = bisect.bisect_left(reps, (o.value - widest, -1))
+        hi = bisect.bisect_right(reps, (o.value + widest, len(groups)))
+        near = sorted(k for _, k in reps[lo:hi] if _same(groups[k][0], o))
+        if near:
+            groups[near[0]].append(o)
+        else:
+            bisect.insort(reps, (o.value, len(groups)))
+            groups.append([o])
+    return groups
+
+
 def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict], dict[int, int]]:
     """Returns observations (stated + derived, with status/confirmed set), conflicts, and
     the agreement count for every observation (by id())."""
@@ -119,18 +155,10 @@ def reconcile(obs: list[Observation]) -> tuple[list[Observation], list[Conflict]
     agreement: dict[int, int] = {}
     conflicts: list[Conflict] = []
     for key, cands in by_key.items():
-        for o in cands:
-            agreement[id(o)] = sum(1 for c in cands if c.method != "derived" and _same(o, c))
-        chosen = min(cands, key=lambda o: sort_key(o, agreement[id(o)]))
         stated = [o for o in cands if o.method != "derived"]
-        groups: list[list[Observation]] = []
-        for o in sorted(stated, key=lambda o: o.source_line):
-            for g in groups:
-                if _same(g[0], o):
-                    g.append(o)
-                    break
-            else:
-                groups.append([o])
+        agreement.update(_agreement(cands, stated))
+        chosen = min(cands, key=lambda o: sort_key(o, agreement[id(o)]))
+        groups = _groups(stated)
         if len(groups) < 2:
             continue
         for o in stated:

@@ -47,6 +47,7 @@ def check_stated(obs: list[Observation]) -> None:
     _share_above_100(stated)
     _percent_where_count(stated)
     _subgroup_as_total(stated)
+    _total_below_part(stated)
 
 
 def _rate_equals_absorption(stated: list[Observation], everything: list[Observation]) -> None:
@@ -58,7 +59,7 @@ def _rate_equals_absorption(stated: list[Observation], everything: list[Observat
         if (o.indicator not in r["indicators"] or o.kind not in r["kinds"] or o.confirmed or o.unit != "percent"
                 or o.decimals < r["min_decimals"] or any(abs(o.value - v) < 1e-9 for v in r["ignore_values"])):
             continue
-        same = [a for a in absorptions if a.year == o.year and a.source_line != o.source_line
+        same = [a for a in absorptions if a.year == o.year and a is not o
                 and abs(a.value - o.value) <= r["tolerance"] + 1e-9]
         if same:
             a = min(same, key=lambda x: (x.method == "derived", x.source_line))
@@ -92,6 +93,20 @@ def _subgroup_as_total(stated: list[Observation]) -> None:
         part = subgroup(o.label, "", o.label)
         if part:
             mark(o, r["reason"].format(part=part[0], label=o.label[:80]))
+
+
+def _total_below_part(stated: list[Observation]) -> None:
+    r = rules()["total_below_part"]
+    parts: dict[tuple, list[Observation]] = {}
+    for o in stated:
+        if o.indicator in r["indicators"] and o.scope_level in r["levels"]:
+            parts.setdefault((o.indicator, o.year, o.period, o.kind), []).append(o)
+    for o in stated:
+        if o.scope != "total" or not parts.get((o.indicator, o.year, o.period, o.kind)):
+            continue
+        big = max(parts[(o.indicator, o.year, o.period, o.kind)], key=lambda p: p.value)
+        if big.value > o.value + 0.5:
+            mark(o, r["reason"].format(part=big.scope, value=big.value, line=big.source_line))
 
 
 def check_derived(derived: list[Observation], inputs: dict[int, tuple[Observation, ...]]) -> None:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 import uuid
 import zipfile
@@ -45,6 +46,7 @@ ORDER = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 XLSX_NAME = "lkjip_bundle.xlsx"
 XLSX_CELL_MAX = 32_767  # Excel's limit on characters in one cell
+XLSX_MAX_ROWS = 1_048_576  # and on rows in one sheet (the header included)
 DEFAULT_OUT = Path("data/curated/bundle")
 
 
@@ -87,7 +89,10 @@ def write_bundle(db_path: Path, out_dir: Path = DEFAULT_OUT) -> Bundle:
             for name in TABLES:
                 write_parquet(con, staging, name)
                 write_csv(con, staging, name, columns[name])
-            write_xlsx(con, staging / XLSX_NAME, columns, meta.about_rows(con, info))
+            about = meta.about_rows(con, info) + [
+                ("cut", f"{t}: the first {XLSX_MAX_ROWS - 1:,} of {n:,} rows (Excel's limit); every row is in "
+                        f"csv/{t}.csv and parquet/") for t, n in rows.items() if n >= XLSX_MAX_ROWS]
+            write_xlsx(con, staging / XLSX_NAME, columns, about)
             indicator_files = meta.write_indicator_metadata(con, staging / "metadata")
             meta.write_readme(con, staging / "README.md", info, rows, indicator_files)
         finally:
@@ -107,9 +112,18 @@ def current_bundle(db_path: Path, out_dir: Path = DEFAULT_OUT) -> Path:
     """`out_dir` holding a bundle of the warehouse as it is now: reused when it was exported from
     the same build, (re)written otherwise. For the notebook and the dashboard."""
     out_dir = Path(out_dir)
-    if bundle_build(out_dir) != _warehouse_build(Path(db_path)):
+    if not is_current(out_dir, db_path):
         write_bundle(db_path, out_dir)
     return out_dir
+
+
+def zip_for_warehouse(db_path: Path, bundle_dir: Path = DEFAULT_OUT) -> bytes:
+    """The bundle of the warehouse as it is now, as one zip: the exported bundle when it is from the
+    current build, else one written to a temporary folder (the app never writes into data/curated/)."""
+    if is_current(bundle_dir, db_path):
+        return zip_bundle(bundle_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        return zip_bundle(write_bundle(db_path, Path(tmp) / "bundle").path)
 
 
 def zip_bundle(bundle_dir: Path) -> bytes:
@@ -135,6 +149,12 @@ def bundle_build(bundle_dir: Path) -> dict | None:
     except (FileNotFoundError, KeyError, ValueError):
         return None
     return {k: build.get(k) for k in BUILD_IDENTITY}
+
+
+def is_current(bundle_dir: Path, db_path: Path) -> bool:
+    """Was the bundle in bundle_dir exported from the warehouse's current build?"""
+    build = _warehouse_build(Path(db_path))
+    return any(build.values()) and bundle_build(bundle_dir) == build
 
 
 def _warehouse_build(db_path: Path) -> dict:
@@ -211,20 +231,25 @@ def write_csv(con: duckdb.DuckDBPyConnection, root: Path, table: str, columns: l
 def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, columns: dict[str, list[Column]],
                about: list[tuple[str, str]]) -> None:
     """One sheet per table after an 'about' sheet. Text stays text: openpyxl would store a
-    string starting with '=' as a formula, so such cells are typed as strings explicitly."""
+    string starting with '=' as a formula and '#N/A' & co. as error values, so those cells are
+    typed as strings explicitly. (Most of an export's time is spent here, cell by cell.)"""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
     wb = Workbook(write_only=True)
+    errors = frozenset(ERROR_CODES)
 
     def cell(ws, value):
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, list):
             value = json.dumps(value, ensure_ascii=False)
-        if isinstance(value, str):
+        if value.__class__ is not str:
+            return value
+        if ILLEGAL_CHARACTERS_RE.search(value):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if len(value) > XLSX_CELL_MAX:
-                value = value[: XLSX_CELL_MAX - 40] + " … [cut: full text in the CSV/Parquet]"
+        if len(value) > XLSX_CELL_MAX:
+            value = value[: XLSX_CELL_MAX - 40] + " … [cut: full text in the CSV/Parquet]"
+        if value[:1] == "=" or value in errors:
             c = WriteOnlyCell(ws, value=value)
             c.data_type = "s"
             return c
@@ -239,7 +264,7 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, path: Path, columns: dict[str, li
         ws = wb.create_sheet(table)
         ws.freeze_panes = "A2"
         ws.append([cell(ws, c.name) for c in columns[table]])
-        cur = con.execute(f"SELECT * FROM {table} ORDER BY {ORDER[table]}")
+        cur = con.execute(f"SELECT * FROM {table} ORDER BY {ORDER[table]} LIMIT {XLSX_MAX_ROWS - 1}")
         while batch := cur.fetchmany(5000):
             for row in batch:
                 ws.append([cell(ws, v) for v in row])

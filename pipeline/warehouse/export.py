@@ -94,7 +94,9 @@ def publish(staging: Path, out_dir: Path, build_id: str | None) -> list[Path]:
 
 def exports_match(out_dir: Path, build_id: str | None) -> bool:
     """Are the exports in out_dir complete and written from the warehouse with this build_id?"""
-    if not build_id or not all((out_dir / item).exists() for item in ITEMS):
+    expected = [out_dir / item for item in ITEMS[2:]] + [
+        out_dir / folder / f"{name}.{folder}" for folder in ("parquet", "csv") for name in PUBLIC]
+    if not build_id or not all(p.exists() for p in expected):
         return False
     try:
         return json.loads((out_dir / INFO).read_text(encoding="utf-8")).get("build_id") == build_id

@@ -1,0 +1,243 @@
+"""Prose reading, rule by rule, on sentences written for these tests (own words and figures).
+
+Each test states what a person reading the sentence takes from it: which numbers are values,
+with which unit, scope and year, and which are parts of names, codes, list markers or notes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipeline.knowledge import clear_document_caches
+from pipeline.observations.from_prose import read_prose
+from pipeline.observations.from_tables import ReportContext
+from pipeline.observations.model import Extraction
+from pipeline.observations.prose_tokens import subgroup, tokens
+from pipeline.parsed.prose import MAX_SENTENCE, paragraphs
+
+
+def read(text: str, report_year: int = 2023, regency: str = "Sarolangun") -> Extraction:
+    clear_document_caches()
+    lines = text.split("\n")
+    sentences = paragraphs(lines, set(), ["performance"] * len(lines))
+    out = Extraction()
+    read_prose(sentences, ReportContext(report_year, "annual", lines, regency), out, None)
+    return out
+
+
+def values_of(out: Extraction, indicator: str) -> list[tuple]:
+    return [(o.value, o.scope, o.scope_level, o.year, o.kind, o.unit) for o in out.observations if o.indicator == indicator]
+
+
+def token_reading(text: str) -> list[tuple[str, str | None]]:
+    return [(t.text, t.skip) for t in tokens(text)]
+
+
+# ---- numbers that are not values --------------------------------------------------------------
+
+def test_a_number_inside_a_word_is_not_a_value():
+    out = read("Setelah pandemi covid-19 berlalu, tingkat pengangguran terbuka tahun 2023 sebesar 6,07%.")
+    assert values_of(out, "tpt") == [(6.07, "total", "total", 2023, "actual", "percent")]
+    assert ("19", "in_word") in token_reading("pandemi covid-19 berlalu")
+    assert ("8", "in_word") in token_reading("mendukung SDG-8 tentang pekerjaan layak")
+
+
+def test_regulation_numbers_and_codes_are_not_values_nor_years():
+    text = ("Sesuai PP 35/2021 dan Permenaker No. 4 tentang hubungan kerja, perselisihan hubungan industrial "
+            "yang tercatat sebanyak 23 kasus.")
+    out = read(text, report_year=2024)
+    assert values_of(out, "disputes_registered") == [(23, "total", "total", 2024, "actual", "cases")]
+    reading = dict(token_reading(text))
+    assert reading["4"] == "regulation"
+    assert "35" not in reading  # glued to its year by the slash: one code, not a number
+
+
+def test_list_markers_are_not_values():
+    text = "Pelatihan yang dilaksanakan sebagai berikut: 8. Pelatihan tata boga 15 orang; 4) Pelatihan las 12 orang"
+    reading = token_reading(text)
+    assert ("8", "list_marker") in reading and ("4", "list_marker") in reading
+    assert ("15", None) in reading and ("12", None) in reading
+    assert token_reading("3) Pelatihan operator alat berat")[0] == ("3", "list_marker")
+
+
+def test_footnote_marks_are_not_values():
+    assert token_reading("TPT sebesar 4,61%[2] menurut BPS") == [("4,61", None), ("2", "footnote")]
+    assert token_reading("jumlah penganggur[^3] 5.210 orang")[0] == ("3", "footnote")
+
+
+@pytest.mark.parametrize(("text", "reasons"), [
+    ("TPT diperkirakan 5-6% tahun depan", ["range", "range"]),
+    ("target 3 s.d. 4 persen", ["range", "range"]),
+    ("Telp. (0741) 55120", ["code", None]),
+    ("rapat dimulai pukul 09.30 WIB", ["reference"]),
+    ("selama 5 hari kerja", ["duration"]),
+    ("pada tanggal 17 Agustus", ["reference"]),
+    ("Nomor 13 Tahun 2003", ["regulation", "year"]),
+])
+def test_ranges_codes_times_and_dates_are_not_values(text, reasons):
+    assert [t.skip for t in tokens(text)] == reasons
+
+
+def test_firms_are_not_disputes():
+    out = read("Perselisihan hubungan industrial yang tercatat sebanyak 9 kasus di 7 perusahaan pada tahun 2023.")
+    assert values_of(out, "disputes_registered") == [(9, "total", "total", 2023, "actual", "cases")]
+
+
+# ---- units: percent and rupiah -----------------------------------------------------------------
+
+def test_persen_and_percent_sign_are_both_percentages():
+    out = read("Tingkat pengangguran terbuka tahun 2022 sebesar 5,34 persen dan tahun 2023 sebesar 4,98%.")
+    assert sorted(values_of(out, "tpt")) == [(4.98, "total", "total", 2023, "actual", "percent"),
+                                            (5.34, "total", "total", 2022, "actual", "percent")]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("anggaran Rp 3,5 miliar", 3.5e9, "rupiah"),
+    ("pagu sebesar 800 juta", 8e8, "rupiah"),
+    ("realisasi Rp 4,78 M", 4.78e9, "rupiah"),
+    ("alokasi Rp1,2 triliun", 1.2e12, "rupiah"),
+    ("anggaran Rp 1.250 juta", 1.25e9, "rupiah"),
+    ("sebanyak 812 ribu orang", 812_000, "persons"),
+])
+def test_scale_words_multiply(text, value, unit):
+    tok = [t for t in tokens(text) if t.skip is None][0]
+    assert tok.unit == unit
+    assert tok.parse().value == pytest.approx(value)
+
+
+def test_an_m_without_rupiah_is_no_billion():
+    tok = tokens("jalan sepanjang 4,78 M")[0]
+    assert tok.scale == 1.0 and tok.unit is None
+
+
+def test_rupiah_in_words_make_a_budget_statement():
+    out = read("Pagu program penempatan tenaga kerja sebesar Rp 2,4 miliar dengan realisasi Rp 2,1 miliar atau 87,50%.")
+    amounts = {o.indicator: o.value for o in out.observations}
+    assert amounts["budget_allocated"] == pytest.approx(2.4e9)
+    assert amounts["budget_realized"] == pytest.approx(2.1e9)
+    assert amounts["budget_absorption"] == pytest.approx(87.5)
+    assert all(o.scope_level == "programme" for o in out.observations)
+
+
+def test_realisasi_before_pagu():
+    out = read("Realisasi belanja Dinas sebesar Rp 6,3 M dari pagu Rp 7 M.")
+    amounts = {o.indicator: o.value for o in out.observations}
+    assert amounts == {"budget_allocated": pytest.approx(7e9), "budget_realized": pytest.approx(6.3e9)}
+
+
+def test_a_pagu_in_billions_is_never_an_absorption():
+    out = read("Pagu kegiatan pelatihan kerja 8,41 miliar.\nPenyerapan anggaran pagu 6,2 miliar belum optimal.")
+    assert values_of(out, "budget_absorption") == []
+    assert not any(o.unit == "percent" for o in out.observations)
+
+
+def test_a_bare_whole_number_is_no_absorption():
+    out = read("Terdapat 2 sub kegiatan yang belum mencapai target realisasi keuangan.")
+    assert values_of(out, "budget_absorption") == []
+
+
+# ---- labels wrapped over two lines ---------------------------------------------------------------
+
+def test_a_label_wrapped_before_a_capital_is_rejoined():
+    out = read("Tingkat Pengangguran\nTerbuka Kabupaten Sarolangun tahun 2023 sebesar 3,71 %.")
+    assert values_of(out, "tpt") == [(3.71, "total", "total", 2023, "actual", "percent")]
+
+
+def test_a_heading_is_not_joined_to_the_next_sentence():
+    out = read("Capaian Kinerja\nPencari kerja terdaftar sebanyak 640 orang.")
+    assert values_of(out, "job_seekers_registered") == [(640, "total", "total", 2023, "actual", "persons")]
+    sentences = paragraphs(["Capaian Kinerja", "Pencari kerja terdaftar sebanyak 640 orang."], set(), ["x", "x"])
+    assert [s.text for s in sentences][0] == "Capaian Kinerja"
+
+
+# ---- sub-groups keep their own scope ---------------------------------------------------------------
+
+def test_gender_parts_are_not_the_total():
+    out = read("Pencari kerja yang ditempatkan sebanyak 410 orang laki-laki dan 265 orang perempuan.")
+    assert sorted(values_of(out, "placements")) == [
+        (265, "perempuan", "subgroup", 2023, "actual", "persons"),
+        (410, "laki-laki", "subgroup", 2023, "actual", "persons")]
+
+
+def test_both_genders_named_together_is_the_total():
+    out = read("Jumlah pencari kerja terdaftar laki-laki dan perempuan sebanyak 1.905 orang.")
+    assert values_of(out, "job_seekers_registered") == [(1905, "total", "total", 2023, "actual", "persons")]
+
+
+def test_di_antaranya_marks_a_part():
+    out = read("Peserta pelatihan sebanyak 180 orang, di antaranya 64 orang perempuan.")
+    assert sorted(values_of(out, "training_participants")) == [
+        (64, "perempuan", "subgroup", 2023, "actual", "persons"),
+        (180, "total", "total", 2023, "actual", "persons")]
+
+
+def test_a_channel_is_its_own_scope():
+    out = read("Pencari kerja yang ditempatkan melalui AKL sebanyak 96 orang.")
+    assert values_of(out, "placements") == [(96, "AKL", "channel", 2023, "actual", "persons")]
+
+
+def test_a_district_is_its_own_scope():
+    scope = subgroup("pencari kerja terdaftar di Kecamatan Pauh sebanyak", " orang", "")
+    assert scope == ("Kecamatan Pauh", "area")
+
+
+def test_funding_split_versus_funding_of_the_whole():
+    whole = read("Pelatihan berbasis kompetensi dari dana APBD diikuti peserta pelatihan sebanyak 140 orang.")
+    assert values_of(whole, "training_participants") == [(140, "total", "total", 2023, "actual", "persons")]
+    split = read("Peserta pelatihan sebanyak 140 orang, terdiri dari APBN 90 orang dan APBD 50 orang.")
+    assert sorted(values_of(split, "training_participants")) == [
+        (50, "APBD", "funding", 2023, "actual", "persons"),
+        (90, "APBN", "funding", 2023, "actual", "persons"),
+        (140, "total", "total", 2023, "actual", "persons")]
+
+
+# ---- the year a sentence talks about ---------------------------------------------------------------
+
+def test_the_year_named_in_the_sentence():
+    out = read("Pada tahun 2022 tingkat pengangguran terbuka sebesar 5,62%.", report_year=2023)
+    assert values_of(out, "tpt") == [(5.62, "total", "total", 2022, "actual", "percent")]
+
+
+def test_a_year_after_a_figure_binds_to_that_figure_only():
+    out = read("Pada tahun 2023 tingkat pengangguran terbuka turun dari 5,62% pada tahun 2022 menjadi 5,01%.")
+    assert sorted(values_of(out, "tpt")) == [(5.01, "total", "total", 2023, "actual", "percent"),
+                                            (5.62, "total", "total", 2022, "actual", "percent")]
+
+
+def test_a_count_followed_by_its_year():
+    out = read("Pencari kerja terdaftar sebanyak 2.310 orang pada tahun 2022.", report_year=2023)
+    assert values_of(out, "job_seekers_registered") == [(2310, "total", "total", 2022, "actual", "persons")]
+
+
+# ---- linear time ------------------------------------------------------------------------------------
+
+def _long_line(n: int) -> str:
+    words = ("pencari kerja terdaftar sebanyak {} orang dan tingkat pengangguran terbuka {},{}% "
+             "dengan anggaran Rp {},{} miliar pada kegiatan pelatihan kerja yang dilaksanakan ")
+    parts, k = [], 0
+    while sum(map(len, parts)) < n:
+        parts.append(words.format(100 + k % 900, 1 + k % 9, k % 100, 1 + k % 7, k % 10))
+        k += 1
+    return "".join(parts)[:n]
+
+
+def _seconds(n: int) -> float:
+    line = _long_line(n)
+    t = time.perf_counter()
+    read(line)
+    return time.perf_counter() - t
+
+
+def test_sentences_are_bounded():
+    sentences = paragraphs([_long_line(50_000)], set(), ["x"])
+    assert len(sentences) > 30 and max(len(s.text) for s in sentences) <= MAX_SENTENCE
+
+
+def test_a_megabyte_line_reads_in_linear_time():
+    small = _seconds(100_000)
+    big = _seconds(1_000_000)
+    assert big < 20, f"1 MB of prose took {big:.1f} s"
+    # quadratic reading makes ten times the text a hundred times slower; linear, about ten
+    assert big / small < 30, f"100 KB: {small:.2f} s, 1 MB: {big:.2f} s"
