@@ -209,6 +209,18 @@ def test_uncertain_area_settled_by_the_file_name_with_a_warning():
     assert any("decided by the file name 'kota-bandung_2022.txt'" in w for w in ident.warnings)
 
 
+def test_file_name_does_not_override_the_agency_named_in_the_text_but_is_reported():
+    ident = identify(report("LAPORAN KINERJA TAHUN 2022", "DINAS TENAGA KERJA KOTA BANDUNG"), file_name="kab-garut_2022.txt")
+    assert ident.regency == "Kota Bandung"
+    assert any("names 'Garut'" in w and "'Kota Bandung' kept" in w for w in ident.warnings)
+
+
+def test_file_name_breaks_a_tie_in_the_text():
+    lines = ["Laporan Kinerja Tahun 2022.", "Kota Blitar dan Kabupaten Blitar."] * 2
+    ident = identify(lines, file_name="lkjip_kab_blitar.txt")
+    assert ident.regency == "Blitar" and any("decided by the file name" in w for w in ident.warnings)
+
+
 def test_ambiguous_file_name_is_settled_by_the_text():
     lines = ["Laporan kinerja dinas tahun 2022.", "Bursa kerja di Kota Bandung."]
     ident = identify(lines, file_name="bandung_2022.txt")

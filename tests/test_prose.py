@@ -241,3 +241,20 @@ def test_a_megabyte_line_reads_in_linear_time():
     assert big < 20, f"1 MB of prose took {big:.1f} s"
     # quadratic reading makes ten times the text a hundred times slower; linear, about ten
     assert big / small < 30, f"100 KB: {small:.2f} s, 1 MB: {big:.2f} s"
+
+
+# ---- whose figure: the agency's own, whatever its area type -------------------------------------
+
+def test_a_kota_report_reads_its_own_figures_and_quotes_the_province():
+    out = read("Tingkat pengangguran terbuka Kota Jambi tahun 2023 sebesar 7,12 persen, "
+               "sedangkan TPT Provinsi Jambi sebesar 4,53 persen.", regency="Kota Jambi")
+    assert values_of(out, "tpt") == [(7.12, "total", "total", 2023, "actual", "percent")]
+    assert [(c.geography_level, c.value) for c in out.context] == [("province", 4.53)]
+
+
+def test_kota_and_kabupaten_of_one_name_are_two_places():
+    out = read("TPT Kota Bandung tahun 2023 sebesar 8,51 persen.", regency="Bandung")
+    assert values_of(out, "tpt") == []
+    assert [(c.geography_level, c.value) for c in out.context] == [("city", 8.51)]
+    own = read("TPT Kabupaten Bandung tahun 2023 sebesar 6,52 persen.", regency="Bandung")
+    assert values_of(own, "tpt") == [(6.52, "total", "total", 2023, "actual", "percent")]

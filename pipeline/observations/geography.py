@@ -7,19 +7,35 @@ import re
 from pipeline.knowledge import gazetteer, normalise
 
 
+PREFIX = re.compile(r"^(kabupaten|kab\.|kota|provinsi|propinsi)\s+", re.I)
+AREA_OF_PREFIX = {"kabupaten": "kabupaten", "kab.": "kabupaten", "kota": "kota", "provinsi": "provinsi", "propinsi": "provinsi"}
+
+
+def _split(name: str) -> tuple[str | None, str]:
+    """("kota", "bandung") for "Kota Bandung"; (None, "bandung") without a prefix."""
+    m = PREFIX.match(name.strip())
+    kind = AREA_OF_PREFIX[m.group(1).lower()] if m else None
+    return kind, normalise(name.strip()[m.end():] if m else name)
+
+
 def geography_of(label: str, own_regency: str) -> tuple[str, str] | None:
-    """(name, level) where level is own | regency | city | province | national; None if not a place."""
-    norm = normalise(re.sub(r"^(kabupaten|kab\.|kota|provinsi|propinsi)\s+", "", label.strip(), flags=re.I))
+    """(name, level) where level is own | regency | city | province | national; None if not a place.
+    The reporting agency is "own" whatever prefix it goes by, but only its own: in a report of
+    the Kabupaten Bandung, "Kota Bandung" is another place (and the reverse)."""
+    kind, norm = _split(label)
     if not norm or len(norm) > 40:
         return None
     gaz = gazetteer()
-    if own_regency and norm == normalise(own_regency):
+    own_kind, own_norm = _split(own_regency or "")
+    if own_regency and norm == own_norm and kind in (None, own_kind or "kabupaten"):
         return own_regency, "own"
     if re.fullmatch(r"nasional|indonesia", norm):
         return "Indonesia", "national"
     prov = gaz.province(norm)
     if prov and re.match(r"^(provinsi|propinsi)\b", label.strip(), re.I):
         return prov, "province"
+    if kind == "kota" and norm in gaz.city_aliases:  # "Kota Bandung" is the city, not the kabupaten
+        return gaz.city_aliases[norm], "city"
     found = gaz.lookup(norm)
     if found:
         return found[0], "regency"

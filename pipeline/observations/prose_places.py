@@ -17,7 +17,7 @@ PEER_PAIR = re.compile(r"([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,3})\s*,?\s*=\s*(
 
 PLACE = re.compile(
     r"\b(?:(?i:provinsi|propinsi|prov\.)\s+(?P<prov>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
-    r"|(?i:kabupaten|kab\.|kota)\s+(?P<reg>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
+    r"|(?P<kw>(?i:kabupaten|kab\.|kota))\s+(?P<reg>[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+){0,2})"
     r"|(?P<nat>(?i:nasional)))"
 )
 
@@ -34,7 +34,7 @@ def place_of(before: str, ctx) -> tuple[str, str] | None:
             words = m.group("reg").split()
             found = None
             for n in range(len(words), 0, -1):
-                found = geography_of(" ".join(words[:n]), ctx.regency)
+                found = geography_of(f"{m.group('kw')} {' '.join(words[:n])}", ctx.regency)  # the prefix says kota or kabupaten
                 if found:
                     break
             last = found or last

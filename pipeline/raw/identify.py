@@ -74,7 +74,7 @@ def _of(c: Candidate | Area) -> _Choice:
 def _settle_area(found: AreaFinding, fname: FileNameCues, overrides: dict,
                  evidence: dict, warnings: list[str]) -> _Choice | None:
     best, confidence = found.best, found.confidence
-    text_says = f"{confidence} confidence: {found.describe(2)}"
+    text_says = f"{confidence} confidence: {found.describe(2)}" if best else "the text names no kabupaten, kota or province"
     keys = {(c.area_type, c.name) for c in found.candidates}
     if "regency" in overrides:
         choice = _from_manifest(str(overrides["regency"]))
@@ -87,7 +87,8 @@ def _settle_area(found: AreaFinding, fname: FileNameCues, overrides: dict,
     if best and confidence in SETTLED:
         from_name = fname.area_among(keys)
         if from_name and from_name.display != best.display and fname.prefixed:
-            warnings.append(f"the file name {fname.name!r} names {from_name.display!r}; the text's {best.display!r} kept ({text_says})")
+            warnings.append(f"the file name {fname.name!r} names {from_name.display!r}; "
+                            f"the text's {best.display!r} kept ({text_says})")
         evidence["regency"] = f"text, {text_says}"
         return _of(best)
     from_name = fname.area_among(keys)
@@ -112,7 +113,8 @@ def _settle_year(found: YearFinding, fname: FileNameCues, overrides: dict,
     decided_by_name = found.cue.startswith("the file name") or "file name's year" in found.cue
     if found.confidence in SETTLED:
         if decided_by_name:
-            warnings.append(f"report year {found.year} decided by the file name {fname.name!r}: {found.cue}")
+            why = f"stated years {found.tied} tie" if found.tied else "the text states no year"
+            warnings.append(f"report year {found.year} decided by the file name {fname.name!r}: {why}")
         elif fname.year and fname.year != found.year:
             warnings.append(f"the file name {fname.name!r} names {fname.year}; the text's {found.year} kept ({found.describe()})")
         evidence["report_year"] = found.describe()

@@ -200,5 +200,6 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
     if votes:
         label, score = max(votes.items(), key=lambda kv: (kv[1], -where[kv[0]]))
         if score >= MIN_PERIOD_SCORE:
-            return label, f"'{label}' in the report's own {'cover' if score >= 10 else 'title phrase'} (line {where[label]}, score {score})"
+            framing = "cover" if score >= 10 else "title phrase"
+            return label, f"'{label}' in the report's own {framing} (line {where[label]}, score {score})"
     return "annual", "no quarter or semester named on the cover or in the report's title"

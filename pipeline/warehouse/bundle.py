@@ -110,7 +110,7 @@ def write_bundle(db_path: Path, out_dir: Path = DEFAULT_OUT) -> Bundle:
 
 def current_bundle(db_path: Path, out_dir: Path = DEFAULT_OUT) -> Path:
     """`out_dir` holding a bundle of the warehouse as it is now: reused when it was exported from
-    the same build, (re)written otherwise. For the notebook and the dashboard."""
+    the same build, (re)written otherwise."""
     out_dir = Path(out_dir)
     if not is_current(out_dir, db_path):
         write_bundle(db_path, out_dir)
