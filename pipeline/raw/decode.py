@@ -40,13 +40,23 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 
 def read_report(path: Path) -> RawReport:
+    data, sha = read_bytes(path)
+    return decode(path, data, sha)
+
+
+def read_bytes(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256 (what the per-report cache is keyed on)."""
     try:
         data = path.read_bytes()
     except PermissionError as exc:
         raise RawInputError(f"{path.name}: cannot be read (permission denied) — make it readable by the build user.") from exc
     except OSError as exc:
         raise RawInputError(f"{path.name}: cannot be read ({exc.strerror or exc}).") from exc
-    sha = hashlib.sha256(data).hexdigest()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def decode(path: Path, data: bytes, sha: str) -> RawReport:
+    """Bytes -> lines: a PDF through pipeline.raw.pdf, anything else as text."""
     if not data.strip():
         raise RawInputError(f"{path.name}: the file is empty — nothing to extract.")
     from pipeline.raw.pdf import is_pdf

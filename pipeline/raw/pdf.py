@@ -40,6 +40,16 @@ class PdfText:
     n_tables: int
 
 
+def store_text(path, lines: list[str]) -> None:
+    """Write the text the pipeline read out of a PDF (what `source_line` counts), atomically."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def is_pdf(data: bytes) -> bool:
     # the header may follow a few junk bytes (the PDF spec allows 1024)
     return b"%PDF-" in data[:1024]
