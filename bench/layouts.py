@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.parsed.headers import count_header_rows, is_numeric_cell, normalise_flat
+from pipeline.parsed.segment import segment
 from pipeline.parsed.tables_markup import find_html_tables, find_pipe_tables
 from pipeline.parsed.tables_text import find_flat_tables, find_tsv_tables
 
@@ -34,6 +35,7 @@ def table_spans(lines: list[str]) -> list[tuple[int, int, Grid, int]]:
     tables = []
     for finder in (find_html_tables, find_pipe_tables, find_tsv_tables, find_flat_tables):
         tables.extend(finder(lines, taken))
+    groups = [(t.line_start, t.line_end) for t in segment(lines).tables]  # page-split pieces re-joined
     out = []
     for t in sorted(tables, key=lambda t: t.line_start):
         t.header_rows = count_header_rows(t)
@@ -42,16 +44,28 @@ def table_spans(lines: list[str]) -> list[tuple[int, int, Grid, int]]:
         rows = [[c.text for c in r.cells] for r in t.rows]
         width = max((len(r) for r in rows), default=0)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        out.append((t.line_start - 1, t.line_end - 1, rows, t.header_rows))
+        group = next((g for g in groups if g[0] <= t.line_start <= g[1]), (t.line_start, t.line_end))
+        out.append((t.line_start - 1, t.line_end - 1, rows, t.header_rows, group))
     return out
 
 
-def rerender(lines: list[str], render: Callable[[Grid, int], list[str]]) -> list[str]:
+def rerender(lines: list[str], render: Callable[..., list[str]]) -> list[str]:
+    """Every table piece re-printed by `render(rows, header_rows, widths)`; the pieces of one
+    table that a page break cut apart share their column widths, as on paper."""
+    spans = table_spans(lines)
+    widths: dict[tuple, list[int]] = {}
+    for _, _, rows, _, group in spans:
+        w = widths.setdefault(group, [])
+        for k, width in enumerate(cell_widths(rows)):
+            if k < len(w):
+                w[k] = max(w[k], width)
+            else:
+                w.append(width)
     out: list[str] = []
     pos = 0
-    for start, end, rows, n_header in table_spans(lines):
+    for start, end, rows, n_header, group in spans:
         out.extend(lines[pos:start])
-        out.extend(render(rows, n_header))
+        out.extend(render(rows, n_header, widths[group]))
         pos = end + 1
     out.extend(lines[pos:])
     return out
@@ -59,11 +73,11 @@ def rerender(lines: list[str], render: Callable[[Grid, int], list[str]]) -> list
 
 # --- one line per row ------------------------------------------------------------------------
 
-def render_tsv(rows: Grid, n_header: int) -> list[str]:
+def render_tsv(rows: Grid, n_header: int, widths=None) -> list[str]:
     return ["\t".join(r) for r in rows]
 
 
-def render_pipe(rows: Grid, n_header: int) -> list[str]:
+def render_pipe(rows: Grid, n_header: int, widths=None) -> list[str]:
     out = []
     for k, r in enumerate(rows):
         out.append("| " + " | ".join(c.replace("|", "/") for c in r) + " |")
@@ -72,7 +86,7 @@ def render_pipe(rows: Grid, n_header: int) -> list[str]:
     return out
 
 
-def render_html(rows: Grid, n_header: int) -> list[str]:
+def render_html(rows: Grid, n_header: int, widths=None) -> list[str]:
     out = ["<table>"]
     for k, r in enumerate(rows):
         tag = "th" if k < n_header else "td"
@@ -84,12 +98,16 @@ def render_html(rows: Grid, n_header: int) -> list[str]:
 # --- one cell per line -------------------------------------------------------------------------
 
 def render_flat(indent: str) -> Callable[[Grid, int], list[str]]:
-    def render(rows: Grid, n_header: int) -> list[str]:
+    def render(rows: Grid, n_header: int, widths=None) -> list[str]:
         out: list[str] = []
         for r in rows:
-            cells = [c for c in r if c]
-            if not cells:
+            filled = [k for k, c in enumerate(r) if c]
+            if not filled:
                 continue
+            # leading and trailing empty cells vanish, as in a converter's output (the reader
+            # right-aligns rows under the header); an empty cell between two filled ones is
+            # printed "-", as reports print it, or the columns after it could not be told
+            cells = [c or "-" for c in r[filled[0]: filled[-1] + 1]]
             if out:
                 out.append("")
             out.extend(indent + c for c in cells)
@@ -103,14 +121,22 @@ LABEL_WIDTH = 38
 MARGIN = "    "
 
 
-def render_aligned(rows: Grid, n_header: int, label_width: int = LABEL_WIDTH, gap: int = 3) -> list[str]:
+def cell_widths(rows: Grid, label_width: int = LABEL_WIDTH) -> list[int]:
+    if not rows:
+        return []
+    wrapped = [[textwrap.wrap(c, label_width) or [""] for c in r] for r in rows]
+    return [max(len(piece) for r in wrapped for piece in r[k]) for k in range(len(rows[0]))]
+
+
+def render_aligned(rows: Grid, n_header: int, widths: list[int] | None = None,
+                   label_width: int = LABEL_WIDTH, gap: int = 3) -> list[str]:
     """Columns padded with spaces; a text cell longer than `label_width` wraps onto the lines
     below (as a PDF table cell does); numbers are right-aligned."""
     if not rows:
         return []
     width = len(rows[0])
     wrapped = [[textwrap.wrap(c, label_width) or [""] for c in r] for r in rows]
-    col_w = [max(len(piece) for r in wrapped for piece in r[k]) for k in range(width)]
+    col_w = (widths or cell_widths(rows, label_width)) + [0] * width
     out = []
     for r, w in zip(rows, wrapped):
         height = max(len(p) for p in w)
@@ -170,7 +196,6 @@ def to_pdf(src: Path, dst: Path, running: str = "Laporan Kinerja Instansi Pemeri
     where the page is full (tables split across pages), a running header and page numbers.
     Returns the page count."""
     from fpdf import FPDF
-    from fpdf.enums import TableCellFillMode  # noqa: F401 - fpdf2 >= 2.7 has tables
 
     class Report(FPDF):
         def header(self):
@@ -195,7 +220,7 @@ def to_pdf(src: Path, dst: Path, running: str = "Laporan Kinerja Instansi Pemeri
     pdf.set_font("body", size=9)
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     pos = 0
-    for start, end, rows, n_header in table_spans(lines) + [(len(lines), len(lines), [], 0)]:
+    for start, end, rows, n_header, _ in table_spans(lines) + [(len(lines), len(lines), [], 0, None)]:
         for line in lines[pos:start]:
             t = MARKUP.sub("", line).replace("\t", " ").strip()
             if not t:
@@ -209,18 +234,38 @@ def to_pdf(src: Path, dst: Path, running: str = "Laporan Kinerja Instansi Pemeri
     return pdf.page_no()
 
 
+def _floors(pdf, rows: Grid, n_header: int, size: float) -> list[float]:
+    """Narrowest width (mm) of each column that keeps its numbers and words unbroken."""
+    pdf.set_font("body", "B", size=size)  # headers are bold: measure with the wider face
+    width = len(rows[0])
+    numbers = [max((pdf.get_string_width(r[k]) for r in rows[n_header:] if is_numeric_cell(r[k]) and len(r[k]) <= 24),
+                   default=0) for k in range(width)]
+    words = [max((pdf.get_string_width(w) for r in rows for w in r[k].split() if len(w) <= 24), default=0)
+             for k in range(width)]
+    return [max(5.0, n + 3, w + 3) for n, w in zip(numbers, words)]
+
+
 def _pdf_table(pdf, rows: Grid, n_header: int, usable: float) -> None:
     width = len(rows[0])
     longest = [max(len(r[k]) for r in rows) for k in range(width)]
-    weights = [min(max(n, 3), 40) for n in longest]
-    total = sum(weights)
-    widths = [usable * w / total for w in weights]
-    size = 8 if width <= 6 else 6.5
+    for size in (8, 7, 6, 5, 4.5, 4):  # the largest font at which every number fits its column
+        floors = _floors(pdf, rows, n_header, size)
+        if sum(floors) <= 0.85 * usable:
+            break
+    # a number is never wrapped inside its cell; text columns share the width that is left
+    if sum(floors) > usable:
+        floors = [f * usable / sum(floors) for f in floors]
+    numeric = [any(is_numeric_cell(r[k]) for r in rows[n_header:]) for k in range(width)]
+    weights = [0 if numeric[k] else min(max(n, 3), 40) for k, n in enumerate(longest)]
+    spare = usable - sum(floors)
+    widths = [f + (spare * w / sum(weights) if sum(weights) else spare / width) for f, w in zip(floors, weights)]
     pdf.set_font("body", size=size)
     pdf.ln(1)
+    from fpdf.fonts import FontFace
+
     with pdf.table(col_widths=widths, width=usable, first_row_as_headings=n_header > 0,
-                   headings_style=None, line_height=size * 0.45, text_align="LEFT",
-                   num_heading_rows=max(n_header, 1) if n_header else 1) as table:
+                   headings_style=FontFace(emphasis="BOLD"), line_height=size * 0.45, text_align="LEFT",
+                   num_heading_rows=max(n_header, 1)) as table:
         for r in rows:
             row = table.row()
             for c in r:

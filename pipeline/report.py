@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.knowledge import clear_document_caches
+from pipeline.observations.coverage import assess
 from pipeline.observations.extract import extract
 from pipeline.parsed.headers import columns
 from pipeline.parsed.segment import segment
@@ -114,6 +115,11 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
             "header": " | ".join(c.label for c in cols), "year_columns": ",".join(map(str, years)) or None,
             "caption": t.caption_text()[:500] or None, "section": t.section, "notes": "; ".join(t.notes) or None,
         })
+    cover = assess(observations, len(raw.lines), len(doc.tables))
+    if cover.low:
+        warnings.append({"report_id": report_id, "source_file": src, "severity": "warning", "code": "low_coverage",
+                         "message": cover.message(), "source_line": None})
+    _cite_pages(raw, [observations, budget_rows, indicator_rows, training, context, warnings])
     report = {
         "report_id": report_id,
         "source_file": src,
@@ -128,6 +134,9 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
         "sha256": raw.sha256,
         "n_lines": len(raw.lines),
         "encoding": raw.encoding,
+        "source_kind": raw.kind,
+        "n_pages": raw.n_pages,
+        "coverage": json.dumps(cover.as_json(), ensure_ascii=False),
         "parsed_at": datetime.now(timezone.utc).replace(tzinfo=None),
         "detection": json.dumps(ident.evidence, ensure_ascii=False),
         "n_tables": len(doc.tables),
@@ -136,6 +145,15 @@ def process_report(raw: RawReport, original_name: str, overrides: dict | None = 
         "n_warnings": len(warnings),
     }
     return ReportResult(report, observations, conflict_rows, budget_rows, indicator_rows, training, context, tables, warnings)
+
+
+def _cite_pages(raw: RawReport, tables: list[list[dict]]) -> None:
+    """Every row citing a line of a PDF's text also cites its page (NULL for text files)."""
+    pages = raw.pages
+    for rows in tables:
+        for r in rows:
+            line = r.get("source_line")
+            r["source_page"] = pages[line - 1] if pages and line and 0 < line <= len(pages) else None
 
 
 def source_path(raw_dir: Path, name: str) -> Path:

@@ -30,24 +30,34 @@ def work(job: tuple[Path, str, dict, Path | None, str]):
     """(name, ReportResult | FileProblem, cached) for one report; runs in a worker."""
     from pipeline import report_cache
     from pipeline.build import FileProblem
-    from pipeline.raw.decode import RawInputError, read_report
+    from pipeline.raw.decode import RawInputError, decode, read_bytes
     from pipeline.raw.identify import IdentificationError
+    from pipeline.raw.pdf import is_pdf, store_text
     from pipeline.report import process_report
 
     path, original, overrides, cache_dir, fingerprint = job
     try:
-        raw = read_report(path)
+        data, sha = read_bytes(path)
     except RawInputError as exc:
         return path.name, FileProblem(path.name, "error", "unreadable", str(exc)), False
-    cache = cache_dir / f"{raw.sha256[:24]}-{fingerprint}.json" if cache_dir else None
-    if cache and not overrides:
+    # a PDF's text is stored beside the warehouse (data/curated/text/): citations point into it
+    text_file = (cache_dir.parent if cache_dir else path.parent) / "text" / f"{path.name}.txt" if is_pdf(data) else None
+    cache = cache_dir / f"{sha[:24]}-{fingerprint}.json" if cache_dir else None
+    if cache and not overrides and (text_file is None or text_file.exists()):
         result = report_cache.load(cache)
         if result is not None:
             result.report["source_file"] = path.name
             result.report["original_name"] = original
             return path.name, result, True
     try:
+        raw = decode(path, data, sha)
+    except RawInputError as exc:
+        return path.name, FileProblem(path.name, "error", "unreadable", str(exc)), False
+    try:
         result = process_report(raw, original, overrides)
+        if text_file is not None:
+            store_text(text_file, raw.lines)
+            result.report["text_file"] = f"text/{text_file.name}"
     except IdentificationError as exc:
         return path.name, FileProblem(path.name, "error", getattr(exc, "code", "unknown_regency"), f"{path.name}: {exc}"), False
     except Exception as exc:  # noqa: BLE001 - one bad report must not stop the build

@@ -64,13 +64,45 @@ def count_header_rows(table: Table) -> int:
     return n
 
 
+GROUP_WORDS = re.compile(r"^(kinerja|anggaran|keuangan|fisik|capaian|realisasi|target|tahun \d{4}|\d{4}|"
+                         r"(tri(bulan|wulan)|semester) [ivx1-4]+|rencana|pagu)\b")
+
+
+def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
+    """Header rows of a flattened table as grid rows `width` wide. One row: its labels, right-
+    aligned. Several: the last row holds the sub-columns of group headers in the rows above
+    ("KINERJA" over TARGET / REALISASI / CAPAIAN): the groups are found by their words and get
+    as many columns as there are sub-labels, shared evenly."""
+    if len(header_rows) == 1 or not header_rows:
+        labels = header_rows[0] if header_rows else []
+        return [[Cell("", 0)] * (width - len(labels)) + labels]
+    top = [c for row in header_rows[:-1] for c in row]
+    subs = header_rows[-1]
+    n_groups = len(top) + len(subs) - width
+    score = [1 if GROUP_WORDS.match(normalise(c.text)) else 0 for c in top]
+    starts = range(max(len(top) - n_groups + 1, 0))
+    first = max(starts, key=lambda k: (sum(score[k:k + n_groups]), k), default=0)
+    if n_groups < 1 or n_groups > len(top) or len(subs) % n_groups or sum(score[first:first + n_groups]) < n_groups:
+        labels = top + subs  # one row of labels that the converter happened to break
+        return [[Cell("", 0)] * max(0, width - len(labels)) + labels]
+    span = len(subs) // n_groups
+    upper: list[Cell] = []
+    lower: list[Cell] = []
+    for k, c in enumerate(top):
+        if first <= k < first + n_groups:
+            upper += [c] + [Cell("", c.line)] * (span - 1)
+            g = k - first
+            lower += subs[g * span:(g + 1) * span]
+        else:
+            upper.append(c)
+            lower.append(Cell("", c.line))
+    return [upper, lower]
+
+
 def normalise_flat(table: Table) -> None:
-    """Flattened tables: one header row of labels, data rows right-aligned under it."""
-    labels: list[Cell] = []
-    for row in table.header:
-        if _index_row(row):
-            continue
-        labels.extend(c for c in row.cells if c.text)
+    """Flattened tables: header rows of labels, data rows right-aligned under them."""
+    header_rows = [[c for c in row.cells if c.text] for row in table.header if not _index_row(row)]
+    header_rows = [r for r in header_rows if r]
     body: list[Row] = []
     for row in table.body:
         cells: list[Cell] = []
@@ -81,14 +113,15 @@ def normalise_flat(table: Table) -> None:
                 continue
             cells.append(c)
         body.append(Row(cells, row.line))
-    width = max([len(labels)] + [len(r.cells) for r in body])
-    header = [Cell("", table.line_start)] * (width - len(labels)) + labels
-    rows = [Row(header, table.line_start)]
+    width = max([len(r.cells) for r in body] + [0])
+    grid = _flat_header(header_rows, width)
+    width = max(len(r) for r in grid)
+    rows = [Row([c if c.line else Cell("", table.line_start) for c in cells], table.line_start) for cells in grid]
     for r in body:
         pad = width - len(r.cells)
         rows.append(Row([Cell("", r.line)] * pad + r.cells, r.line))
     table.rows = rows
-    table.header_rows = 1
+    table.header_rows = len(grid)
 
 
 @dataclass

@@ -18,12 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.parsed.furniture import furniture_lines
 from pipeline.parsed.headers import is_numeric_cell
 from pipeline.parsed.model import Cell, Row, Table, clean_cell
 
 CHUNK = re.compile(r"\S+(?: \S+)*")
 MAX_BLANKS_INSIDE = 1  # a single blank line may separate rows; two end the table
 MAX_CONTINUATION_LEN = 90  # a longer single-chunk line is prose, not a wrapped label
+MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed, running header)
+MAX_WRAPPED_LINES = 8  # a label wrapped over more lines than this is not a table cell
 LIST_MARKER = re.compile(r"^(\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.I)
 
 
@@ -48,16 +51,32 @@ def _candidate(line: str) -> bool:
 
 
 def _aligned_with(line: list[Chunk], spans: list[tuple[int, int]]) -> bool:
-    """Most of the line's cells start or end where cells above it start or end (±1)."""
+    """All of the line's cells but one start or end where cells above it start or end (±1):
+    the columns of one table line up (left- or right-aligned); another table's do not."""
     starts = {s for s, _ in spans}
     ends = {e for _, e in spans}
     hits = sum(any(abs(c.start - s) <= 1 for s in starts) or any(abs(c.end - e) <= 1 for e in ends) for c in line)
-    return hits >= 0.5 * len(line)
+    return hits >= max(len(line) - 1, 0.6 * len(line))
 
 
-def _blocks(lines: list[str], taken: set[int]) -> list[tuple[int, int]]:
-    """(first, last) 0-based line spans of runs that may be tables."""
+def _page_gaps(lines: list[str], furniture: set[int]) -> set[int]:
+    """Blank lines that belong to a page break (next to furniture, through other blanks)."""
+    gap: set[int] = set()
+    for f in furniture:
+        for step in (-1, 1):
+            k = f + step
+            while 0 <= k < len(lines) and (not lines[k].strip() or k in furniture):
+                gap.add(k)
+                k += step
+    return gap - furniture
+
+
+def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tuple[int, int]]:
+    """(first, last) 0-based line spans of runs that may be tables. A page break (form feed,
+    running header, page number) inside a run does not end it when the rows after it line up
+    with the rows before."""
     spans = []
+    page_gap = _page_gaps(lines, furniture)
     i, n = 0, len(lines)
     while i < n:
         ch = chunks(lines[i]) if i not in taken and _candidate(lines[i]) else []
@@ -65,13 +84,20 @@ def _blocks(lines: list[str], taken: set[int]) -> list[tuple[int, int]]:
             i += 1
             continue
         start = last_multi = i
-        spans = [(x.start, x.end) for x in ch]
+        seen = [(x.start, x.end) for x in ch]
+        recent = list(seen)  # the cells of the last rows, to tell a new table from a row after a blank
         j = i + 1
         blanks = 0
         while j < n and j not in taken and _candidate(lines[j]):
             text = lines[j]
-            if text.startswith("\f"):
-                break  # a new page: parsed.segment re-joins the pieces
+            if j in furniture or j in page_gap:
+                blanks = 1  # what follows must line up with the rows above
+                j += 1
+                if j - last_multi > MAX_PAGE_GAP:
+                    break
+                continue
+            if "\f" in text:
+                break  # a new page starting with text of its own
             if not text.strip():
                 blanks += 1
                 if blanks > MAX_BLANKS_INSIDE:
@@ -80,12 +106,14 @@ def _blocks(lines: list[str], taken: set[int]) -> list[tuple[int, int]]:
                 continue
             c = chunks(text)
             if len(c) >= 2:
-                if blanks and not _aligned_with(c, spans):
+                if blanks and not _aligned_with(c, recent):
                     break  # after a blank line, columns in other places: another table
-                spans += [(x.start, x.end) for x in c]
+                seen += [(x.start, x.end) for x in c]
+                recent = [(x.start, x.end) for x in c] + recent[: 2 * len(c)]
                 last_multi = j
-            elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > 2:
-                break
+            elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
+                    or not any(abs(c[0].start - s) <= 1 for s, _ in seen):
+                break  # prose, or text that does not start where a column starts
             blanks = 0
             j += 1
         spans.append((start, last_multi))
@@ -94,65 +122,116 @@ def _blocks(lines: list[str], taken: set[int]) -> list[tuple[int, int]]:
 
 
 def _columns(body: list[list[Chunk]]) -> list[tuple[int, int]]:
-    return _merge_spans(sorted((c.start, c.end) for line in body for c in line))
+    """Column spans: runs of character positions that the value rows' cells occupy, split
+    wherever (nearly) every value row has white space. Converters that position text by its x
+    coordinate jitter by a character, and a row here or there lets a long label spill into the
+    next column: up to one row in ten may cross a boundary."""
+    width = max(c.end for line in body for c in line)
+    occupied = [0] * (width + 1)
+    for line in body:
+        for c in line:
+            for x in range(c.start, c.end):
+                occupied[x] += 1
+    allowed = len(body) // 10
+    spans: list[tuple[int, int]] = []
+    start = None
+    for x in range(width + 1):
+        if occupied[x] > allowed and start is None:
+            start = x
+        elif occupied[x] <= allowed and start is not None:
+            spans.append((start, x))
+            start = None
+    # a column that few rows fill (a remark here and there) is still a column
+    sparse = [(c.start, c.end) for line in body for c in line
+              if not any(min(e, c.end) - max(s, c.start) > 0 for s, e in spans)]
+    return _merge_spans(sorted(spans + sparse), gap=1) if sparse else spans
 
 
-def _header_only_columns(parsed: list[tuple[int, list[Chunk]]], valued: list[list[Chunk]],
-                         cols: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A header cell above a column that is empty in every value row (an unused "(%)" column)
-    still names a column: without it, the header cells after it would shift one to the left."""
-    first_value = next(k for k, c in parsed if c in valued)
-    extra = []
-    for k, line_chunks in parsed:
-        if k >= first_value:
-            break
-        for c in line_chunks:
-            if not any(min(e, c.end) - max(s, c.start) > 0 for s, e in cols):
-                extra.append((c.start, c.end))
-    if not extra:
-        return cols
-    return _merge_spans(sorted(cols + extra))
-
-
-def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_spans(spans: list[tuple[int, int]], gap: int = 2) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for s, e in spans:
-        if merged and s < merged[-1][1] + 2:  # closer than two spaces: the same column
+        if merged and s < merged[-1][1] + gap:  # closer than `gap` spaces: the same column
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
     return [(s, e) for s, e in merged]
 
 
-def _column_of(c: Chunk, cols: list[tuple[int, int]]) -> int:
-    overlapping = [k for k, (s, e) in enumerate(cols) if min(e, c.end) - max(s, c.start) > 0]
-    if overlapping:
-        return overlapping[0]
-    centre = (c.start + c.end) / 2
-    return min(range(len(cols)), key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - centre))
+@dataclass
+class Column:
+    start: int
+    end: int
+    align: str  # right | left | mixed: how the value rows' cells sit in it
 
 
-def _label_column(valued: list[list[Chunk]], cols: list[tuple[int, int]]) -> int:
-    """The column where most value rows carry text (the row label)."""
-    votes = [0] * len(cols)
-    for line in valued:
-        for c in line:
-            if not _numeric(c) and not LIST_MARKER.match(c.text):
-                votes[_column_of(c, cols)] += 1
-    return max(range(len(cols)), key=lambda k: (votes[k], -k))
+def _alignment(cells: list[Chunk]) -> str:
+    if not cells:
+        return "mixed"
+    ends = max(sum(abs(c.end - d.end) <= 1 for d in cells) for c in cells)
+    starts = max(sum(abs(c.start - d.start) <= 1 for d in cells) for c in cells)
+    if ends >= 0.7 * len(cells) and ends >= starts:
+        return "right"
+    return "left" if starts >= 0.7 * len(cells) else "mixed"
 
 
-def _table(lines: list[str], first: int, last: int) -> Table | None:
-    parsed = [(k, chunks(lines[k])) for k in range(first, last + 1) if lines[k].strip()]
+def _describe(spans: list[tuple[int, int]], valued: list[list[Chunk]]) -> list[Column]:
+    cols = []
+    for s, e in spans:
+        cells = [c for line in valued for c in line if min(e, c.end) - max(s, c.start) > 0]
+        cols.append(Column(s, e, _alignment(cells)))
+    return cols
+
+
+def _column_of(c: Chunk, cols: list[Column]) -> int | None:
+    """The column a chunk belongs to: the leftmost it overlaps (a group header spanning
+    several columns belongs to the first, as in a colspan). Text in the white space between
+    two columns (a header over right-aligned numbers, a jittered cell) belongs to the column
+    whose values are aligned towards it; None when no column claims it (a header over a column
+    every value row leaves empty)."""
+    for k, col in enumerate(cols):
+        if min(col.end, c.end) - max(col.start, c.start) > 0:
+            return k
+    after = next((k for k, col in enumerate(cols) if col.start >= c.end), None)
+    before = after - 1 if after is not None else len(cols) - 1
+    if after is not None and cols[after].align == "right":
+        return after
+    if before >= 0 and cols[before].align == "left":
+        return before
+    if after is not None and before >= 0:
+        gap = cols[after].start - cols[before].end
+        if gap > (c.end - c.start) + 4:
+            return None  # room for a column of its own
+        return after if cols[after].start - c.end < c.start - cols[before].end else before
+    return None if after is None and c.start - cols[before].end > 4 else (after if after is not None else before)
+
+
+def _with_header_columns(parsed: list[tuple[int, list[Chunk]]], first_value: int, cols: list[Column]) -> list[Column]:
+    """A header cell above a column that every value row leaves empty (an unused "(%)"
+    column) still names a column: without it, the header cells after it would shift left."""
+    extra = [Column(c.start, c.end, "mixed") for k, line in parsed if k < first_value
+             for c in line if _column_of(c, cols) is None]
+    if not extra:
+        return cols
+    merged: list[Column] = []
+    for col in sorted(cols + extra, key=lambda x: x.start):
+        if merged and merged[-1].align == "mixed" and col.align == "mixed" and col.start < merged[-1].end + 2:
+            merged[-1].end = max(merged[-1].end, col.end)
+        else:
+            merged.append(col)
+    return merged
+
+
+def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Table | None:
+    parsed = [(k, chunks(lines[k])) for k in range(first, last + 1) if lines[k].strip() and k not in furniture]
     multi = [c for _, c in parsed if len(c) >= 2]
     valued = [c for c in multi if any(_numeric(x) for x in c[1:])]
     if len(multi) < 2 or len(valued) < 2:
         return None
-    cols = _columns(valued)
-    if len(cols) < 2:
+    spans = _columns(valued)
+    if len(spans) < 2:
         return None
-    cols = _header_only_columns(parsed, valued, cols)
-    label_col = _label_column(valued, cols)
+    first_value = next(k for k, c in parsed if c in valued)
+    cols = _with_header_columns(parsed, first_value, _describe(spans, valued))
     rows: list[Row] = []
     seen_value = False
     pending: list[tuple[int, list[Chunk]]] = []  # label-only lines waiting for their row
@@ -161,6 +240,8 @@ def _table(lines: list[str], first: int, last: int) -> Table | None:
         cells = [Cell("", k + 1) for _ in cols]
         for c in line_chunks:
             col = _column_of(c, cols)
+            if col is None:  # only header lines can hold such text, and they made it a column
+                col = min(range(len(cols)), key=lambda k: abs(cols[k].start - c.start))
             cells[col] = Cell((cells[col].text + " " + clean_cell(c.text)).strip(), cells[col].line if cells[col].text else k + 1)
         return Row(cells, k + 1)
 
@@ -178,7 +259,8 @@ def _table(lines: list[str], first: int, last: int) -> Table | None:
             continue
         if has_value:
             row = make_row(k, line_chunks)
-            label_empty = not row.cells[label_col].text
+            # the label was printed above its numbers only when the row has no text of its own
+            label_empty = not any(c.text and not is_numeric_cell(c.text) for c in row.cells)
             for pk, pc in pending:
                 if label_empty or not rows or not seen_value:
                     add_to(row, pk, pc, before=True)
@@ -198,8 +280,9 @@ def _table(lines: list[str], first: int, last: int) -> Table | None:
 
 def find_aligned_tables(lines: list[str], taken: set[int]) -> list[Table]:
     tables: list[Table] = []
-    for first, last in _blocks(lines, taken):
-        t = _table(lines, first, last)
+    furniture = furniture_lines(lines)
+    for first, last in _blocks(lines, taken, furniture):
+        t = _table(lines, first, last, furniture)
         if t is not None:
             tables.append(t)
             taken.update(range(t.line_start - 1, t.line_end))

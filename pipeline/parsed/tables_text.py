@@ -14,6 +14,8 @@ import re
 from pipeline.parsed.model import Cell, Row, Table, clean_cell
 
 FLAT_CELL = re.compile(r"^ ?\t(?!.*\t)")  # exactly one (leading) tab
+MAX_CELL_LEN = 120  # a longer line is a paragraph, not a table cell
+MAX_FLAT_CELLS = 24  # cells in one flattened row
 PROSE_END = re.compile(r"(sebagai berikut|berikut ini|antara lain|yaitu)\s*:?\s*$|[.:;]\s*$", re.I)
 
 
@@ -54,26 +56,53 @@ def find_tsv_tables(lines: list[str], taken: set[int]) -> list[Table]:
     return tables
 
 
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+
+
 def find_flat_tables(lines: list[str], taken: set[int]) -> list[Table]:
+    """Tables flattened to one cell per line, whatever indents the cells: a single tab (the
+    classic converter output), spaces, or nothing at all. Rows are separated by blank lines.
+    Where cells are indented, a line indented less continues the cell above (a wrapped label);
+    where they are not, every line is a cell."""
+    tables = _find_flat(lines, taken, tabbed=True)
+    tables += _find_flat(lines, taken, tabbed=False)
+    return tables
+
+
+def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
     tables: list[Table] = []
     n = len(lines)
     i = 0
     while i < n:
-        if i in taken or not is_flat_line(lines[i]) or _looks_like_prose(lines[i]):
+        if tabbed:
+            starts = is_flat_line(lines[i])
+        else:  # a paragraph of short lines, none of them tabbed
+            starts = (lines[i].strip() and "\t" not in lines[i] and (i == 0 or not lines[i - 1].strip())
+                      and len(lines[i].strip()) <= MAX_CELL_LEN)
+        if i in taken or not starts or _looks_like_prose(lines[i]):
             i += 1
             continue
+        cell_indent = _indent(lines[i])
+
+        def is_cell(line: str) -> bool:
+            if tabbed:
+                return is_flat_line(line)
+            return bool(line.strip()) and "\t" not in line and _indent(line) >= cell_indent \
+                and len(line.strip()) <= MAX_CELL_LEN
+
         start = i
         rows: list[Row] = []
         current: list[Cell] = []
         last_cell_line = i
         while i < n and i not in taken:
             line = lines[i]
-            if is_flat_line(line):
+            if is_cell(line):
                 if _looks_like_prose(line) and (rows or current):
                     break
                 text = clean_cell(line)
                 if current and i > 0 and not lines[i - 1].strip():
-                    # a tab line right after a blank line starts a new row
+                    # a cell right after a blank line starts a new row
                     rows.append(Row(current, current[0].line))
                     current = []
                 current.append(Cell(text, i + 1))
@@ -85,8 +114,8 @@ def find_flat_tables(lines: list[str], taken: set[int]) -> list[Table]:
                 if i - last_cell_line > 6:  # a long gap ends the table
                     break
                 continue
-            # untabbed text: continuation of the cell above, unless it reads as prose
-            if _looks_like_prose(line) or i - last_cell_line > 6 or not current:
+            # less indented text: continuation of the cell above, unless it reads as prose
+            if _looks_like_prose(line) or i - last_cell_line > 6 or not current or "\t" in line and not tabbed:
                 break
             prev = current[-1]
             current[-1] = Cell((prev.text + " " + clean_cell(line)).strip(), prev.line if prev.text else i + 1)
@@ -95,11 +124,28 @@ def find_flat_tables(lines: list[str], taken: set[int]) -> list[Table]:
         if current:
             rows.append(Row(current, current[0].line))
         rows = [r for r in rows if any(c.text for c in r.cells)] if len(rows) > 1 else rows
-        if len(rows) >= 3:
+        if len(rows) >= 3 and (tabbed or _plain_grid(rows)):
             end = max(c.line for r in rows for c in r.cells)
             tables.append(Table("flat", start + 1, end, rows))
             taken.update(range(start, end))
             i = max(i, end)
-        else:
+        elif tabbed:
             i = max(i, start + 1)
+        else:
+            i = max(i, start + 1, last_cell_line + 1)  # no table starts inside a run that is not one
     return tables
+
+
+def _plain_grid(rows: list[Row]) -> bool:
+    """Untabbed one-cell-per-line text is a table only when it reads like one: most rows hold a
+    number cell, several rows have more than one cell, and the cells are short."""
+    from statistics import median
+
+    from pipeline.parsed.headers import is_numeric_cell
+
+    body = rows[1:]
+    with_number = sum(any(is_numeric_cell(c.text) for c in r.cells) for r in body)
+    multi = sum(len(r.cells) >= 2 for r in rows)
+    lengths = [len(c.text) for r in rows for c in r.cells]
+    return (with_number >= max(2, 0.5 * len(body)) and multi >= 2 and median(lengths) <= 40
+            and max(len(r.cells) for r in rows) <= MAX_FLAT_CELLS)

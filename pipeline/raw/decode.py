@@ -22,6 +22,9 @@ class RawReport:
     encoding: str
     lines: list[str]
     warnings: list[str] = field(default_factory=list)
+    kind: str = "text"  # text | pdf
+    pages: list[int] | None = None  # for a PDF: the 1-based page of each line
+    n_pages: int | None = None
 
     @property
     def name(self) -> str:
@@ -37,15 +40,29 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 
 def read_report(path: Path) -> RawReport:
+    data, sha = read_bytes(path)
+    return decode(path, data, sha)
+
+
+def read_bytes(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256 (what the per-report cache is keyed on)."""
     try:
         data = path.read_bytes()
     except PermissionError as exc:
         raise RawInputError(f"{path.name}: cannot be read (permission denied) — make it readable by the build user.") from exc
     except OSError as exc:
         raise RawInputError(f"{path.name}: cannot be read ({exc.strerror or exc}).") from exc
-    sha = hashlib.sha256(data).hexdigest()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def decode(path: Path, data: bytes, sha: str) -> RawReport:
+    """Bytes -> lines: a PDF through pipeline.raw.pdf, anything else as text."""
     if not data.strip():
         raise RawInputError(f"{path.name}: the file is empty — nothing to extract.")
+    from pipeline.raw.pdf import is_pdf
+
+    if is_pdf(data):  # by content, not by name: an uncompressed PDF is not a text report
+        return _read_pdf(path, sha, data)
     text, encoding, warnings = decode_text(path.name, data)
     lines = [ln.rstrip("\r") for ln in text.split("\n")]
     if text.endswith("\n"):
@@ -53,6 +70,17 @@ def read_report(path: Path) -> RawReport:
     if sum(len(ln.strip()) for ln in lines) < MIN_TEXT_CHARS:
         raise RawInputError(f"{path.name}: only {len(text.strip())} characters of text — too short to be a report.")
     return RawReport(path=path, sha256=sha, encoding=encoding, lines=lines, warnings=warnings)
+
+
+def _read_pdf(path: Path, sha: str, data: bytes) -> RawReport:
+    from pipeline.raw.pdf import extract
+
+    pdf = extract(path.name, data)
+    warnings = []
+    if pdf.n_pages and len(pdf.lines) / pdf.n_pages < 3:
+        warnings.append(f"only {len(pdf.lines)} lines of text on {pdf.n_pages} pages: some pages may be scanned images (OCR them first)")
+    return RawReport(path=path, sha256=sha, encoding="pdf", lines=pdf.lines, warnings=warnings,
+                     kind="pdf", pages=pdf.pages, n_pages=pdf.n_pages)
 
 
 def decode_text(name: str, data: bytes) -> tuple[str, str, list[str]]:

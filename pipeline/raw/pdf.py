@@ -1,0 +1,187 @@
+"""Read a PDF report into lines of text that the rest of the pipeline reads like any text file.
+
+pdfplumber (on pdfminer.six) gives every word with its position and finds ruled tables from
+the lines drawn on the page. Each page becomes lines in reading order (top to bottom):
+
+- a **ruled table** becomes tab-separated rows (one line per table row, a cell's own line
+  breaks joined), the encoding `parsed.tables_text` already reads;
+- **other text** is grouped into lines by position; a line whose words are separated by a
+  wide gap (a borderless table, a two-column form) keeps each word at its horizontal place,
+  padded with spaces, so that `parsed.tables_aligned` finds its columns as it does in
+  `pdftotext -layout` output; ordinary prose is joined with single spaces.
+
+Pages are separated by a form feed at the start of each new page's first line (as pdftotext
+does), so `source_page` is 1 + the form feeds above a line. The text is what the pipeline
+cites: `build` stores it under data/curated/text/ so every cited line can be checked.
+
+A PDF without a text layer (a scan), an encrypted one and a damaged one are each refused with
+their own message.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass
+
+from pipeline.raw.decode import MIN_TEXT_CHARS, RawInputError
+
+LINE_TOLERANCE = 3.0  # points: words whose tops differ less are on one line
+COLUMN_GAP = 2.5  # a gap wider than this many characters separates columns
+MIN_TABLE_ROWS = 2
+
+
+@dataclass
+class PdfText:
+    lines: list[str]
+    pages: list[int]  # 1-based page of each line
+    n_pages: int
+    n_tables: int
+
+
+def store_text(path, lines: list[str]) -> None:
+    """Write the text the pipeline read out of a PDF (what `source_line` counts), atomically."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def is_pdf(data: bytes) -> bool:
+    # the header may follow a few junk bytes (the PDF spec allows 1024)
+    return b"%PDF-" in data[:1024]
+
+
+def extract(name: str, data: bytes) -> PdfText:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages  # parses the page tree: a truncated file fails here
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise RawInputError(
+            f"{name}: the PDF is encrypted (password-protected), so its text cannot be read. "
+            "Save an unprotected copy (e.g. `qpdf --decrypt in.pdf out.pdf`, or print to PDF) and drop that in data/raw/."
+        ) from exc
+    except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise RawInputError(
+                f"{name}: the PDF is encrypted (password-protected), so its text cannot be read. "
+                "Save an unprotected copy (e.g. `qpdf --decrypt in.pdf out.pdf`) and drop that in data/raw/."
+            ) from exc
+        raise RawInputError(
+            f"{name}: the PDF is damaged or truncated and cannot be opened ({type(exc).__name__}: {exc}). "
+            "Download it again or re-save it from a PDF viewer."
+        ) from exc
+    lines: list[str] = []
+    page_of: list[int] = []
+    n_tables = 0
+    try:
+        with pdf:
+            for number, page in enumerate(pages, start=1):
+                page_lines, found = _page_lines(page)
+                n_tables += found
+                if number > 1:
+                    page_lines = page_lines or [""]
+                    page_lines[0] = "\f" + page_lines[0]
+                lines.extend(page_lines)
+                page_of.extend([number] * len(page_lines))
+            n_pages = len(pages)
+    except RawInputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged page stream
+        raise RawInputError(
+            f"{name}: the PDF is damaged and its text could not be read ({type(exc).__name__}: {exc}). "
+            "Re-save it from a PDF viewer and drop the new file in data/raw/."
+        ) from exc
+    if sum(len(ln.strip()) for ln in lines) < MIN_TEXT_CHARS:
+        raise RawInputError(
+            f"{name}: the PDF has no text layer ({n_pages} page(s), almost no characters) — it is a scan. "
+            "Run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and drop the OCR'd PDF in data/raw/."
+        )
+    return PdfText(lines, page_of, n_pages, n_tables)
+
+
+def _page_lines(page) -> tuple[list[str], int]:
+    tables = []
+    if page.lines or page.rects:  # a page without drawn lines has no ruled table
+        tables = [t for t in page.find_tables() if len(t.rows) >= MIN_TABLE_ROWS]
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    words = text_page.extract_words(x_tolerance=1.5, y_tolerance=LINE_TOLERANCE, keep_blank_chars=False)
+    items: list[tuple[float, list[str]]] = []  # (top, lines)
+    char_w = _char_width(words)
+    for top, line_words in _group_lines(words):
+        items.append((top, [_render_line(line_words, char_w)]))
+    for t in tables:
+        rows = []
+        for row in t.extract():
+            cells = [_join_cell_lines(c or "") for c in row]
+            if any(cells):
+                rows.append("\t".join(cells))
+        if rows:
+            items.append((t.bbox[1], rows))
+    items.sort(key=lambda it: it[0])
+    return [line for _, group in items for line in group], len(tables)
+
+
+NUMBER_TAIL = re.compile(r"^[\d.,%]{1,6}$")
+
+
+def _join_cell_lines(text: str) -> str:
+    """A cell's own lines joined with spaces — except where a number was wrapped inside a
+    narrow column ("3,476,453,63" / "3"): digits continuing digits join without a space."""
+    out = ""
+    for part in text.split("\n"):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if out and out[-1].isdigit() and NUMBER_TAIL.match(part) and re.search(r"\d[.,]\d{1,3}$", out):
+            out += part
+        else:
+            out = f"{out} {part}" if out else part
+    return out
+
+
+def _char_width(words: list[dict]) -> float:
+    widths = [(w["x1"] - w["x0"]) / len(w["text"]) for w in words if len(w["text"]) >= 3]
+    return statistics.median(widths) if widths else 5.0
+
+
+def _group_lines(words: list[dict]) -> list[tuple[float, list[dict]]]:
+    lines: list[tuple[float, list[dict]]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(w["top"] - lines[-1][0]) <= LINE_TOLERANCE:
+            lines[-1][1].append(w)
+        else:
+            lines.append((w["top"], [w]))
+    return [(top, sorted(ws, key=lambda w: w["x0"])) for top, ws in lines]
+
+
+def _render_line(words: list[dict], char_w: float) -> str:
+    """Words at their horizontal place (in characters) when a wide gap separates them, so that
+    columns line up from one line to the next; a single space between words otherwise."""
+    out = " " * max(0, round(words[0]["x0"] / char_w))
+    prev_end = words[0]["x0"]
+    for k, w in enumerate(words):
+        if k:
+            gap = (w["x0"] - prev_end) / char_w
+            if gap > COLUMN_GAP:
+                out += " " * max(2, round(w["x0"] / char_w) - len(out))
+            else:
+                out += " "
+        out += w["text"]
+        prev_end = w["x1"]
+    return out.rstrip()
