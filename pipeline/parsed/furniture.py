@@ -19,7 +19,7 @@ from collections import Counter
 from pipeline.knowledge import pattern
 
 NEAR_BREAK = 3  # lines from a page break that a header / footer may sit
-MIN_REPEATS = 3
+MIN_REPEATS = 2  # a line seen at two page breaks is a running header
 MAX_LEN = 140
 DIGITS = re.compile(r"\d+")
 SPACE = re.compile(r"\s+")

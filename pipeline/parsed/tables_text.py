@@ -15,7 +15,8 @@ from pipeline.parsed.model import Cell, Row, Table, clean_cell
 
 FLAT_CELL = re.compile(r"^ ?\t(?!.*\t)")  # exactly one (leading) tab
 MAX_CELL_LEN = 120  # a longer line is a paragraph, not a table cell
-MAX_FLAT_CELLS = 24  # cells in one flattened row
+MAX_FLAT_CELLS = 24
+MAX_CONTINUATION_GAP = 3  # lines from the last cell to a less-indented line that continues it  # cells in one flattened row
 PROSE_END = re.compile(r"(sebagai berikut|berikut ini|antara lain|yaitu)\s*:?\s*$|[.:;]\s*$", re.I)
 
 
@@ -111,11 +112,14 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
                 continue
             if not line.strip():
                 i += 1
-                if i - last_cell_line > 6:  # a long gap ends the table
+                if i - last_cell_line > (6 if tabbed else 3):  # a long gap ends the table
                     break
                 continue
             # less indented text: continuation of the cell above, unless it reads as prose
-            if _looks_like_prose(line) or i - last_cell_line > 6 or not current or "\t" in line and not tabbed:
+            # (converters leave up to two blank lines inside a merged cell; after more, text
+            # that is not a cell is a heading below the table)
+            if _looks_like_prose(line) or i - last_cell_line > MAX_CONTINUATION_GAP or not current \
+                    or "\t" in line and not tabbed:
                 break
             prev = current[-1]
             current[-1] = Cell((prev.text + " " + clean_cell(line)).strip(), prev.line if prev.text else i + 1)

@@ -69,7 +69,10 @@ def extract(name: str, data: bytes) -> PdfText:
             "Save an unprotected copy (e.g. `qpdf --decrypt in.pdf out.pdf`, or print to PDF) and drop that in data/raw/."
         ) from exc
     except (PDFSyntaxError, Exception) as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        # pdfplumber wraps pdfminer's errors: look at the wrapped one too
+        inner = [exc, exc.__context__, *[a for a in exc.args if isinstance(a, BaseException)]]
+        if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in inner) \
+                or "password" in str(exc).lower():
             raise RawInputError(
                 f"{name}: the PDF is encrypted (password-protected), so its text cannot be read. "
                 "Save an unprotected copy (e.g. `qpdf --decrypt in.pdf out.pdf`) and drop that in data/raw/."
