@@ -227,6 +227,18 @@ def test_the_agency_budget_under_a_chapter_heading_is_the_total():
         ("budget_allocated", "total"), ("budget_realized", "total"), ("budget_absorption", "total")}
 
 
+def test_a_provincial_budget_is_one_funding_source():
+    out = read("Peserta pelatihan sebanyak 90 orang, terdiri dari APBD Provinsi 55 orang dan APBN 35 orang.")
+    assert sorted(values_of(out, "training_participants")) == [
+        (35, "APBN", "funding", 2023, "actual", "persons"),
+        (55, "APBD Provinsi", "funding", 2023, "actual", "persons"),
+        (90, "total", "total", 2023, "actual", "persons")]
+
+
+def test_millions_without_money_words_are_no_rupiah():
+    assert [(t.unit, t.scale) for t in tokens("anggaran 2023 cukup, angkatan kerja sebanyak 1,2 juta")][-1] == (None, 1e6)
+
+
 def test_a_district_is_its_own_scope():
     scope = subgroup("pencari kerja terdaftar di Kecamatan Pauh sebanyak", " orang", "")
     assert scope == ("Kecamatan Pauh", "area")
