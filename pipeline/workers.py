@@ -45,7 +45,9 @@ def work(job: tuple[Path, str, dict, Path | None, str]):
     cache = cache_dir / f"{sha[:24]}-{fingerprint}.json" if cache_dir else None
     if cache and not overrides and (text_file is None or text_file.exists()):
         result = report_cache.load(cache)
-        if result is not None:
+        # an identity the file name decided is read again after a rename (the bytes are the same)
+        renamed = result is not None and result.report["source_file"] != path.name
+        if result is not None and not (renamed and "file name" in (result.report.get("detection") or "")):
             result.report["source_file"] = path.name
             result.report["original_name"] = original
             return path.name, result, True

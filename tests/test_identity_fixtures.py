@@ -107,3 +107,19 @@ def test_seeds_are_kabupaten_with_their_codes(con):
     got = dict(con.execute("SELECT regency, area_type || ' ' || area_code FROM reports").fetchall())
     assert got == {"Muara Enim": "kabupaten 16.03", "Paser": "kabupaten 64.01", "Bungo": "kabupaten 15.08",
                    "Lumajang": "kabupaten 35.08", "Tanjung Jabung Barat": "kabupaten 15.06"}
+
+
+def test_identity_from_the_file_name_follows_a_rename(tmp_path):
+    # the per-report cache is keyed by content: a renamed file must not keep the old name's identity
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("report_city.txt", "kota-madiun_2021.txt"):
+        shutil.copy(FIXTURES / name, raw / name)
+    db = tmp_path / "c" / "w.duckdb"
+    db.parent.mkdir()
+    run(raw, db, export=False)
+    (raw / "kota-madiun_2021.txt").rename(raw / "kota-malang_2022.txt")
+    outcome = run(raw, db, export=False)
+    assert outcome.cached == 1  # report_city.txt, identified by its text, still comes from the cache
+    got = _query(db, "SELECT source_file, regency, area_code, report_year FROM reports ORDER BY 1")
+    assert got == [("kota-malang_2022.txt", "Kota Malang", "35.73", 2022), ("report_city.txt", "Kota Bandung", "32.73", 2022)]

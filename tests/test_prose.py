@@ -128,6 +128,24 @@ def test_realisasi_before_pagu():
     assert amounts == {"budget_allocated": pytest.approx(7e9), "budget_realized": pytest.approx(6.3e9)}
 
 
+def test_the_share_before_the_amounts():
+    out = read("Realisasi penyerapan anggaran sebesar 91,8% atau Rp 4.590.000.000 dari pagu Rp 5.000.000.000.")
+    got = {o.indicator: (o.value, o.scope) for o in out.observations}
+    assert got == {"budget_allocated": (5e9, "total"), "budget_realized": (4.59e9, "total"),
+                   "budget_absorption": (91.8, "total")}
+
+
+def test_an_absorption_of_an_unnamed_activity_is_not_guessed():
+    out = read("Anggaran yang digunakan untuk kegiatan ini sebesar Rp 310.000.000 dengan realisasi Rp 287.000.000 (92,58%).")
+    assert values_of(out, "budget_absorption") == []
+
+
+def test_a_bracketed_share_after_a_count_with_a_target_is_its_capaian():
+    out = read("Dari target 450 orang pencari kerja yang ditempatkan, terealisasi 468 orang (104%).")
+    assert sorted((o.indicator, o.kind, o.value) for o in out.observations) == [
+        ("placements", "achievement", 104.0), ("placements", "actual", 468.0), ("placements", "target", 450.0)]
+
+
 def test_a_pagu_in_billions_is_never_an_absorption():
     out = read("Pagu kegiatan pelatihan kerja 8,41 miliar.\nPenyerapan anggaran pagu 6,2 miliar belum optimal.")
     assert values_of(out, "budget_absorption") == []
@@ -207,6 +225,18 @@ def test_the_agency_budget_under_a_chapter_heading_is_the_total():
                "dengan realisasi Rp 6,02 miliar atau 89,19 persen.")
     assert {(o.indicator, o.scope) for o in out.observations} == {
         ("budget_allocated", "total"), ("budget_realized", "total"), ("budget_absorption", "total")}
+
+
+def test_a_provincial_budget_is_one_funding_source():
+    out = read("Peserta pelatihan sebanyak 90 orang, terdiri dari APBD Provinsi 55 orang dan APBN 35 orang.")
+    assert sorted(values_of(out, "training_participants")) == [
+        (35, "APBN", "funding", 2023, "actual", "persons"),
+        (55, "APBD Provinsi", "funding", 2023, "actual", "persons"),
+        (90, "total", "total", 2023, "actual", "persons")]
+
+
+def test_millions_without_money_words_are_no_rupiah():
+    assert [(t.unit, t.scale) for t in tokens("anggaran 2023 cukup, angkatan kerja sebanyak 1,2 juta")][-1] == (None, 1e6)
 
 
 def test_a_district_is_its_own_scope():

@@ -85,7 +85,7 @@ def test_overview_cell_shows_the_name_literally(hostile):
     assert md(HOSTILE) in cell
 
 
-@pytest.mark.parametrize("line", ["²", "١٢", "-3", "1e9", "99999999999999999999", "<b>1</b>", ""])
+@pytest.mark.parametrize("line", ["²", "١٢", "-3", "99999999999999999999"])
 def test_hostile_line_param_in_the_viewer(hostile, line):
     at = open_app("quality", file=TJB, line=line)
     assert not at.exception

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -101,12 +102,18 @@ def finish(proc: subprocess.Popen, timeout: float = 90) -> tuple[str, str]:
     return out.decode(), err.decode()
 
 
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("first")
+    run(corpus(base, SMALL), base / "curated" / "w.duckdb")
+    return base
+
+
 @pytest.fixture
-def previous(tmp_path):
+def previous(tmp_path, first_build):
     """A good build of two reports (the old result), and a raw folder with a third report added."""
-    raw = corpus(tmp_path, SMALL)
-    db = tmp_path / "curated" / "w.duckdb"
-    run(raw, db)
+    shutil.copytree(first_build, tmp_path, dirs_exist_ok=True)
+    raw, db = tmp_path / "raw", tmp_path / "curated" / "w.duckdb"
     old = state(db)
     assert old["reports"] == 2 and old["export_build_id"] == old["build_id"]
     corpus(tmp_path, [BUNGO])

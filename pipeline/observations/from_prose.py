@@ -219,7 +219,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         # "target 13 perkara, ... terealisasi 5 perkara atau 38,46%": a percentage after a count that had
         # a target in the same sentence is that count's capaian (without a target it is the count's rate)
         if unit == "percent" and last and last[0].indicator in targets and indicators()[last[0].indicator].unit != "percent" \
-                and re.search(r"\b(atau|tercapai|capaian|sebesar)\b", text[last[1]:start], re.I) and len(text[last[1]:start]) < 160:
+                and re.search(r"\b(atau|tercapai|capaian|sebesar)\b|\(\s*$", text[last[1]:start], re.I) and len(text[last[1]:start]) < 160:
             match, kind = last[0], "achievement"
         if match is None or match.indicator in ("budget_allocated", "budget_realized"):
             continue
@@ -233,6 +233,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
                 match = Match(match.indicator, course.group(1).strip(), "course")
         if match.indicator == "budget_absorption":
             match = _absorption_scope(text, start) or match
+            if re.search(r"\b(ini|tersebut)$", match.scope, re.I):
+                continue  # "kegiatan ini" without a heading to name it: whose absorption is unknown
         spec = indicators()[match.indicator]
         if match.scope == "total" and not match.indicator.startswith("budget_"):
             part = subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text)

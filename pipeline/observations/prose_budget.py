@@ -26,9 +26,11 @@ from pipeline.parsed.prose import ProseSentence
 AMOUNT = re.compile(r"(?:\b(?:rp|prop)\.?\s*)?(\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d{1,2})?)(?:\s*,-)?", re.I)
 ALLOC_CUE = re.compile(r"\b(alokasi anggaran|alokasi belanja|dialokasikan|pagu dana|pagu anggaran|pagu hibah|pagu|jumlah anggaran|alokasi|anggaran)\b", re.I)
 REAL_CUE = re.compile(r"\b(realisasi|terealisasi|direalisasikan|terserap)\b", re.I)
+PAGU_BETWEEN = re.compile(r"\b(dari|terhadap)?\s*(pagu|alokasi|dialokasikan|anggaran sebesar)\b", re.I)
+PERCENT_BEFORE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)\s*(atau|yaitu|senilai|sebesar)?\s*(rp\.?)?\s*$", re.I)
 PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)", re.I)
 SKIP = re.compile(r"\b(pendapatan|retribusi|pad\b|umk\b|upah minimum|sisa anggaran|kinerja keluaran)", re.I)
-GENERIC_ENTITY = re.compile(r"^(?:pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
+GENERIC_ENTITY = re.compile(r"^(?:(?:realisasi|penyerapan|serapan|daya serap)(?: (?:penyerapan|serapan|anggaran|keuangan|belanja))*|pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
 AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan|dinas|disnaker\w*)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
 CHAPTER = re.compile(r"^\s*(bab\s+[ivx\d]+|lampiran)\b", re.I)  # a chapter title is nobody's budget
 THIS_ACTIVITY = re.compile(r"\b(kegiatan|program|sub kegiatan) ini\b", re.I)
@@ -126,7 +128,8 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
     pagu = first
     real = None
     lead_real = REAL_CUE.search(text[: first[0]])
-    if cue is None and lead_real and len(amounts) >= 2 and ALLOC_CUE.search(text, first[0], amounts[1][0]):
+    if lead_real and len(amounts) >= 2 and PAGU_BETWEEN.search(text, first[0], amounts[1][0]) \
+            and not REAL_CUE.search(text, first[0], amounts[1][0]):
         # "Realisasi belanja sebesar Rp 4,78 M dari pagu Rp 1,2 triliun": realisasi first, then the pagu
         pagu, real_cue = amounts[1], None
         real = first
@@ -139,6 +142,9 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
     absorption = None
     if real:
         m = PERCENT.search(text, real[0] + len(real[3]))
+        if m is None or (pagu[0] > real[0] and m.start() > pagu[0]):
+            # "penyerapan anggaran sebesar 94,6 % atau Rp 5,2 M dari pagu Rp 5,5 M": the share comes first
+            m = PERCENT_BEFORE.search(text[: real[0]]) or m
         if m and not re.search(r"\b(kinerja|output|fisik|keluaran)\b", text[real[0]:m.start()], re.I):
             try:
                 absorption = (m.start(), parse_number(m.group(1), "percent"))

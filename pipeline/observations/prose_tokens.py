@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.knowledge import normalise, pattern, per_document, vocabulary
-from pipeline.numbers import NumberError, Parsed, parse_number
+from pipeline.numbers import Parsed, parse_number
 from pipeline.observations.classify import unit_of
 
 NUMBER = re.compile(r"(?:(?<=[Rr][Pp])|(?<![\w.,/]))(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
@@ -82,15 +82,14 @@ def not_a_value(before: str, after: str) -> str | None:
 
 
 @per_document(1 << 12)  # the budget reader and the figure reader tokenise the same sentence
-def tokens(text: str, clause_start=None) -> tuple[Token, ...]:
-    """Every number in `text`, values and non-values alike (a non-value carries `skip`).
-    `clause_start(offset)` gives where the clause of a number begins (for the money context)."""
+def tokens(text: str) -> tuple[Token, ...]:
+    """Every number in `text`, values and non-values alike (a non-value carries `skip`)."""
     out = []
     for m in NUMBER.finditer(text):
         tok, start, end = m.group(1), m.start(), m.end()
         before = text[max(0, start - BEFORE) : start]
         after = text[end : end + AFTER]
-        unit, scale, unit_end = _unit(text, start, end, before, after, clause_start)
+        unit, scale, unit_end = _unit(text, start, end, before, after)
         skip = None
         if YEAR.fullmatch(tok) and unit not in ("percent", "persons", "cases", "rupiah"):
             skip = "year"
@@ -113,11 +112,11 @@ def _any_scale() -> re.Pattern:
     return re.compile(r"\d\s*(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b", re.I)
 
 
-def values(text: str, clause_start=None) -> list[Token]:
-    return [t for t in tokens(text, clause_start) if t.skip is None]
+def values(text: str) -> list[Token]:
+    return [t for t in tokens(text) if t.skip is None]
 
 
-def _unit(text: str, start: int, end: int, before: str, after: str, clause_start) -> tuple[str | None, float, int]:
+def _unit(text: str, start: int, end: int, before: str, after: str) -> tuple[str | None, float, int]:
     rupiah = bool(pattern("rupiah_prefix").search(before[-8:].lower()))
     scale, unit_end = 1.0, end
     m = (_rupiah_scale_re().match(after) if rupiah else None) or _scale_re().match(after)
@@ -135,9 +134,9 @@ def _unit(text: str, start: int, end: int, before: str, after: str, clause_start
     if named:
         return named, scale, unit_end
     if scale >= 1e6:
-        # "800 juta" / "pagu 8,41 miliar": money when the clause is about money
-        c0 = clause_start(start) if clause_start else max(0, start - 120)
-        if _rupiah_context().search(text[max(c0, start - 120) : start]):
+        # "800 juta" / "pagu 8,41 miliar": money when its clause is about money
+        clause = re.split(r"[,;]\s", text[max(0, start - 120) : start])[-1]
+        if _rupiah_context().search(clause):
             return "rupiah", scale, unit_end
     return None, scale, unit_end
 
@@ -153,10 +152,13 @@ def _split() -> re.Pattern:
 
 
 def _named(text: str) -> list[tuple[str, str, bool]]:
-    out = []
+    """Sub-groups named in `text`, each stretch of text counted once ("APBD Provinsi" is not
+    also "APBD")."""
+    out, taken = [], []
     for level, scope, split, pat in _subgroups():
         m = pat.search(text)
-        if m:
+        if m and not any(a <= m.start() and m.end() <= b for a, b in taken):
+            taken.append(m.span())
             if "\\1" in scope and m.groups():
                 scope = scope.replace("\\1", m.group(1).title())
             out.append((scope, level, split))
@@ -184,11 +186,3 @@ def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | No
             return None
         return scope, level
     return None
-
-
-def is_value(tok: Token) -> bool:
-    try:
-        tok.parse(tok.unit or "count")
-    except NumberError:
-        return False
-    return tok.skip is None
