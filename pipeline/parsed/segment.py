@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.knowledge import compiled, normalise
 from pipeline.numbers import try_parse
+from pipeline.parsed.furniture import furniture_lines
 from pipeline.parsed.headers import YEAR_TOKEN, count_header_rows, is_numeric_cell, normalise_flat, role_of
 from pipeline.parsed.model import Row, Sentence, Table, clean_cell
 from pipeline.parsed.tables_aligned import find_aligned_tables
@@ -131,19 +132,34 @@ def _fragment_header(prev: Table, t: Table) -> bool:
     return _rows_alike(prev.body[-1], t.rows[t.header_rows])
 
 
+def _repeated_header(prev: Table, t: Table) -> bool:
+    """The header rows printed again at the top of the next page (word processors repeat them)."""
+    if not t.header_rows or t.header_rows > prev.header_rows or len(t.rows) <= t.header_rows:
+        return False
+    def texts(rows):
+        return [[normalise(c.text) for c in r.cells if c.text] for r in rows]
+    return texts(t.header) == texts(prev.rows[: t.header_rows])
+
+
 def _merge_continuations(lines: list[str], tables: list[Table]) -> list[Table]:
     tables.sort(key=lambda t: t.line_start)
+    furniture = furniture_lines(lines)
     merged: list[Table] = []
     for t in tables:
         prev = merged[-1] if merged else None
         if prev and prev.encoding == t.encoding and t.line_start - prev.line_end <= CONTINUATION_GAP:
-            between = [clean_cell(lines[k]) for k in range(prev.line_end, t.line_start - 1)]
-            gap_is_furniture = all(_is_furniture(x) for x in between)
+            gap_is_furniture = all(k in furniture or _is_furniture(clean_cell(lines[k]))
+                                   for k in range(prev.line_end, t.line_start - 1))
             blank_header = t.rows and not any(c.text for c in t.rows[0].cells)
             same_shape = abs(t.width - prev.width) <= 2
             first_is_data = t.header_rows == 0
-            if gap_is_furniture and same_shape and (first_is_data or blank_header or _fragment_header(prev, t)):
-                body = t.rows[1:] if blank_header else t.rows
+            # a header printed again only follows a known page break (a form feed's furniture):
+            # elsewhere two tables with one header (a PK per official) are two tables
+            gap = range(prev.line_end, t.line_start - 1)
+            page_break = any(k in furniture for k in gap) and all(k in furniture or not lines[k].strip() for k in gap)
+            repeated = page_break and _repeated_header(prev, t)
+            if gap_is_furniture and same_shape and (first_is_data or blank_header or repeated or _fragment_header(prev, t)):
+                body = t.rows[1:] if blank_header else t.rows[t.header_rows:] if repeated else t.rows
                 # rows that only carry the cut-off tail of the previous row's cells
                 while body and _fragment_row(body[0]) and prev.body:
                     last = prev.rows[-1]
