@@ -147,7 +147,8 @@ def _merge_continuations(lines: list[str], tables: list[Table]) -> list[Table]:
     merged: list[Table] = []
     for t in tables:
         prev = merged[-1] if merged else None
-        if prev and prev.encoding == t.encoding and t.line_start - prev.line_end <= CONTINUATION_GAP:
+        furniture_between = sum(1 for k in range(prev.line_end, t.line_start - 1) if k in furniture) if prev else 0
+        if prev and prev.encoding == t.encoding and t.line_start - prev.line_end - furniture_between <= CONTINUATION_GAP:
             gap_is_furniture = all(k in furniture or _is_furniture(clean_cell(lines[k]))
                                    for k in range(prev.line_end, t.line_start - 1))
             blank_header = t.rows and not any(c.text for c in t.rows[0].cells)

@@ -26,7 +26,8 @@ CHUNK = re.compile(r"\S+(?: \S+)*")
 MAX_BLANKS_INSIDE = 1  # a single blank line may separate rows; two end the table
 MAX_CONTINUATION_LEN = 90  # a longer single-chunk line is prose, not a wrapped label
 MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed, running header)
-MAX_WRAPPED_LINES = 8  # a label wrapped over more lines than this is not a table cell
+MAX_WRAPPED_LINES = 8
+RECENT_ROWS = 4  # rows above a blank line or page break that the next row must line up with  # a label wrapped over more lines than this is not a table cell
 LIST_MARKER = re.compile(r"^(\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.I)
 
 
@@ -85,7 +86,8 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
             continue
         start = last_multi = i
         seen = [(x.start, x.end) for x in ch]
-        recent = list(seen)  # the cells of the last rows, to tell a new table from a row after a blank
+        recent_rows = [list(seen)]  # the cells of the last rows, to tell a new table from a row after a blank
+        recent = list(seen)
         j = i + 1
         blanks = 0
         while j < n and j not in taken and _candidate(lines[j]):
@@ -109,7 +111,8 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
                 if blanks and not _aligned_with(c, recent):
                     break  # after a blank line, columns in other places: another table
                 seen += [(x.start, x.end) for x in c]
-                recent = [(x.start, x.end) for x in c] + recent[: 2 * len(c)]
+                recent_rows = [[(x.start, x.end) for x in c], *recent_rows[:RECENT_ROWS - 1]]
+                recent = [span for row in recent_rows for span in row]
                 last_multi = j
             elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
                     or not any(abs(c[0].start - s) <= 1 for s, _ in seen):
