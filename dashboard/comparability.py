@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.i18n import definition_label, period_label, t
+from dashboard.safe import md
+from dashboard.style import value_text
 
 
 def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[str] = ()) -> list[str]:
@@ -52,6 +54,10 @@ def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[st
         conflicted = sorted(set(rows.loc[rows["has_conflict"].fillna(False).astype(bool), "regency"]))
         if conflicted:
             out.append(t("note.conflicts", lang, regencies=", ".join(conflicted)))
+    if "status" in rows:  # a value a plausibility rule doubts: shown, never ranked as plain, and why
+        for r in rows[rows["status"] == "suspect"].to_dict("records"):
+            out.append(t("note.suspect", lang, regency=md(r["regency"]), value=value_text(r["value"], r["unit"], lang),
+                         reason=md(r.get("status_reason") or "")))
     if missing:
         out.append(t("note.missing", lang, regencies=", ".join(missing)))
     return out
