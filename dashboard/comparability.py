@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import cite
+from dashboard.areas import ordered
 from dashboard.i18n import definition_label, period_label, t
 from dashboard.safe import md
 from dashboard.style import value_text
@@ -69,8 +71,8 @@ def footnote(rows: pd.DataFrame, lang: str) -> str:
     if rows.empty:
         return ""
     parts = []
-    for (regency, source_file), grp in rows.groupby(["regency", "source_file"], sort=True):
-        lines = sorted({int(x) for x in grp["source_line"].dropna()})
-        shown = ", ".join(map(str, lines[:8])) + (" …" if len(lines) > 8 else "")
-        parts.append(f"{regency} ({source_file}) {t('source.line_abbr', lang)} {shown}")
+    order = {name: i for i, name in enumerate(ordered(rows["regency"]))}
+    groups = sorted(rows.groupby(["regency", "source_file"], sort=False), key=lambda g: (order[g[0][0]], g[0][1]))
+    for (regency, source_file), grp in groups:
+        parts.append(f"{regency} ({source_file}) {cite.lines_listing(grp, lang)}")
     return t("source.lkjip", lang) + " " + "; ".join(parts)

@@ -47,7 +47,7 @@ class View:
 
 def current_view() -> View:
     reports = data.reports()
-    all_regencies = sorted(reports["regency"].unique())
+    all_regencies = list(dict.fromkeys(reports["regency"]))  # reports() gives reading order
     chosen = st.session_state.get("f_regency") or all_regencies
     return View(lang=current(), regencies=[r for r in chosen if r in all_regencies], year=st.session_state.get("f_year"),
                 colours=colour_map(all_regencies), reports=reports, indicators=data.indicators())

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, cite, data
 from dashboard.comparability import notes
 from dashboard.components import badge, chart_panel, not_reported, notes_box, status_badge
 from dashboard.i18n import t
@@ -38,7 +38,7 @@ for regency in v.regencies:
             continue
         r = r.iloc[0]
         col.markdown(f"**{value_text(r['value'], r['unit'], v.lang, short=True)}** {badge(r['year'], r['period'])} "
-                     f"{status_badge(r)}  \n:gray[{t('source.line_abbr')} {int(r['source_line'])}]")
+                     f"{status_badge(r)}  \n:gray[{cite.where(r['source_line'], r.get('source_page'))}]")
 
 all_shown = [s for s in shown.values() if not s.empty]
 st.divider()
