@@ -13,7 +13,6 @@ import pandas as pd
 from dashboard import cite
 from dashboard.areas import ordered
 from dashboard.i18n import definition_label, period_label, t
-from dashboard.safe import md
 from dashboard.style import value_text
 
 
@@ -52,17 +51,32 @@ def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[st
     derived = sorted(set(rows.loc[rows["method"] == "derived", "regency"]))
     if derived:
         out.append(t("note.derived", lang, regencies=", ".join(derived)))
-    if "has_conflict" in rows:
-        conflicted = sorted(set(rows.loc[rows["has_conflict"].fillna(False).astype(bool), "regency"]))
+    # only where the report states a different value for the same thing (dashboard/trust.py);
+    # related figures elsewhere in the report (a sub-activity row, another table's subtotal) are not news
+    if "disagrees" in rows:
+        for r in rows[rows["disagrees"].fillna(False).astype(bool)].to_dict("records"):
+            out.append(t("note.disagrees", lang, regency=r["regency"], value=value_text(r["value"], r["unit"], lang),
+                         others=_also(r, lang)))
+        for r in rows[rows["minor_disagreement"].fillna(False).astype(bool)].to_dict("records"):
+            out.append(t("note.minor_disagreement", lang, regency=r["regency"],
+                         value=value_text(r["value"], r["unit"], lang), others=_also(r, lang)))
+    elif "has_conflict" in rows:
+        conflicted = ordered(rows.loc[rows["has_conflict"].fillna(False).astype(bool), "regency"])
         if conflicted:
             out.append(t("note.conflicts", lang, regencies=", ".join(conflicted)))
     if "status" in rows:  # a value a plausibility rule doubts: shown, never ranked as plain, and why
         for r in rows[rows["status"] == "suspect"].to_dict("records"):
-            out.append(t("note.suspect", lang, regency=md(r["regency"]), value=value_text(r["value"], r["unit"], lang),
-                         reason=md(r.get("status_reason") or "")))
+            out.append(t("note.suspect", lang, regency=r["regency"], value=value_text(r["value"], r["unit"], lang),
+                         reason=r.get("status_reason") or ""))
     if missing:
         out.append(t("note.missing", lang, regencies=", ".join(missing)))
     return out
+
+
+def _also(row: dict, lang: str) -> str:
+    """'4,12% (baris 632)' — the other values the report states for the same thing."""
+    return ", ".join(f"{value_text(v, row['unit'], lang)} ({cite.where(line, page, lang)})"
+                     for v, line, page in row.get("also_stated") or [])
 
 
 def footnote(rows: pd.DataFrame, lang: str) -> str:

@@ -14,7 +14,7 @@ from dashboard import cite, data
 from dashboard.comparability import footnote
 from dashboard.exports import ExportSpec, chart_image, csv_bytes, xlsx_bytes
 from dashboard.i18n import current, definition_label, kind_label, period_label, t
-from dashboard.safe import md
+from dashboard.safe import figure_as_text, md
 from dashboard.style import value_text
 from pipeline.raw.decode import RawInputError
 
@@ -41,7 +41,9 @@ def status_badge(row) -> str:
     marks = []
     if row.get("method") == "derived":
         marks.append(f":violet-badge[◇ {t('method.derived')}]")
-    if bool(row.get("has_conflict")):
+    # only where the report states a different value for the same thing, by 1 % or more
+    # (dashboard/trust.py); related figures elsewhere in the report are listed with the sources
+    if bool(row.get("disagrees", row.get("has_conflict"))):
         marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")  # explained in the notes below
     if row.get("status") == "suspect":  # a plausibility rule doubts it: say so, and why
         marks.append(f":orange-badge[? {t('status.suspect_short')}] :gray[{md(row.get('status_reason') or '')}]")
@@ -86,6 +88,7 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
     """One chart as a reader meets it: title, tabs (chart, table, sources), caption with the
     source lines, comparability notes, downloads, and 'add to briefing deck'."""
     lang = current()
+    fig = figure_as_text(fig)  # names from files are text in the chart too (and in its exports)
     st.subheader(md(title), help=help_text, anchor=key)
     source_note = footnote(rows, lang)
     spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes))

@@ -132,12 +132,24 @@ def indicators() -> pd.DataFrame:
 
 
 def headline(indicator_ids: list[str], regencies: list[str], scope: str | None = "total") -> pd.DataFrame:
-    """Chosen values (see the headline rule in README) for the given indicators and regencies."""
-    return query(f"""SELECT {OBS_COLUMNS}, n_candidates, has_conflict, has_suspect FROM headline
+    """Chosen values (see the headline rule in README) for the given indicators and regencies,
+    with `disagrees` / `minor_disagreement` / `also_stated` / `related` from dashboard/trust.py:
+    whether the report states a different value for the same thing, or only related figures."""
+    return _marked(tuple(indicator_ids), tuple(regencies), scope, _pinned())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _marked(indicator_ids: tuple, regencies: tuple, scope: str | None, snapshot: str) -> pd.DataFrame:
+    from dashboard.trust import mark
+
+    head = query(f"""SELECT {OBS_COLUMNS}, n_candidates, has_conflict, has_suspect FROM headline
                      WHERE list_contains(?, indicator) AND list_contains(?, regency)
                        AND (? IS NULL OR scope = ?)
                      ORDER BY regency, indicator, year, period, kind""",
-                 indicator_ids, regencies, scope, scope)
+                 list(indicator_ids), list(regencies), scope, scope)
+    if not head["has_conflict"].fillna(False).any():
+        return mark(head, None)
+    return mark(head, observations(list(indicator_ids), list(regencies)))
 
 
 def observations(indicator_ids: list[str], regencies: list[str]) -> pd.DataFrame:
