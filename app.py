@@ -57,7 +57,7 @@ if reports.empty:
     st.error(t("app.empty_warehouse"))
     st.stop()
 
-all_regencies = sorted(reports["regency"].unique())
+all_regencies = list(dict.fromkeys(reports["regency"]))  # reports() gives reading order (dashboard/areas.py)
 st.session_state["all_regencies"] = all_regencies
 state.regencies(all_regencies)
 state.year(sorted({int(y) for y in data.query("SELECT DISTINCT year FROM observations WHERE year IS NOT NULL")["year"]}))

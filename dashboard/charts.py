@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import cite
+from dashboard.areas import ordered
 from dashboard.i18n import period_label, t
 from dashboard.style import TARGET_COLOUR, apply_layout, hover_format, value_text
 
@@ -33,7 +35,7 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
     doubtful = rows["status"].eq("suspect") if "status" in rows else pd.Series(False, index=rows.index)
     rows = rows.assign(_plain=~doubtful).sort_values(["_plain", "value"], ascending=True).copy()
     rows["label"] = [_entity_label(r, lang) for _, r in rows.iterrows()]
-    rows["src"] = [f"{r.source_file} l. {r.source_line}" + (" ◇" if r.method == "derived" else "") for r in rows.itertuples()]
+    rows["src"] = [cite.of_row(r, lang) + (" ◇" if r.method == "derived" else "") for r in rows.itertuples()]
     fig = go.Figure()
     fig.add_bar(
         y=rows["label"], x=rows["value"], orientation="h", name=value_name or t("kind.actual", lang),
@@ -52,7 +54,7 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
         tg = targets[targets["regency"].isin(rows["regency"])].copy()
         label_of = dict(zip(rows["regency"], rows["label"]))
         tg["label"] = tg["regency"].map(label_of)
-        tg["src"] = [f"{r.source_file} l. {r.source_line}" for r in tg.itertuples()]
+        tg["src"] = [cite.of_row(r, lang) for r in tg.itertuples()]
         fig.add_scatter(
             y=tg["label"], x=tg["value"], mode="markers", name=t("kind.target", lang),
             marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=TARGET_COLOUR)),
@@ -75,7 +77,7 @@ def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, la
     """Lines over years, one per regency; targets dotted; quarter values as open markers."""
     fig = go.Figure()
     for regency, grp in rows.sort_values("year").groupby("regency", sort=True):
-        src = [f"{r.source_file} l. {r.source_line}" for r in grp.itertuples()]
+        src = [cite.of_row(r, lang) for r in grp.itertuples()]
         labels = [_entity_label(r, lang) for _, r in grp.iterrows()]
         fig.add_scatter(
             x=grp["year"], y=grp["value"], mode="lines+markers", name=regency,
@@ -86,7 +88,7 @@ def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, la
         )
     if targets is not None and len(targets):
         for regency, grp in targets.sort_values("year").groupby("regency", sort=True):
-            src = [f"{r.source_file} l. {r.source_line}" for r in grp.itertuples()]
+            src = [cite.of_row(r, lang) for r in grp.itertuples()]
             labels = [_entity_label(r, lang) for _, r in grp.iterrows()]
             fig.add_scatter(
                 x=grp["year"], y=grp["value"], mode="lines+markers", name=f"{regency} — {t('kind.target', lang)}",
@@ -105,7 +107,7 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
     """One panel per measure (e.g. job seekers, vacancies, placements), bars coloured by regency."""
     fig = make_subplots(rows=1, cols=len(measures), subplot_titles=[label for _, label in measures],
                         shared_yaxes=False, horizontal_spacing=0.08)
-    regencies = sorted(rows["regency"].unique())
+    regencies = ordered(rows["regency"])
     in_legend: set[str] = set()
     for col, (measure, label) in enumerate(measures, start=1):
         part = rows[rows["indicator"] == measure].set_index("regency")
@@ -126,7 +128,7 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
                 marker_color=colours.get(regency), text=[value_text(r["value"], r["unit"], lang)], textposition="outside",
                 cliponaxis=False,
                 customdata=[[_entity_label(r.to_frame().T.assign(regency=regency).iloc[0], lang), label,
-                             f"{r['source_file']} l. {r['source_line']}"]],
+                             cite.of_row(r, lang)]],
                 hovertemplate=_hover(r["unit"], lang).replace("%{x:", "%{y:"),
                 row=1, col=col,
             )
@@ -184,16 +186,16 @@ def context_dots(ctx: pd.DataFrame, own: pd.DataFrame, colours: dict[str, str], 
         labels = [f"{g} ({level_label(lvl)})" for g, lvl in zip(part["geography"], part["geography_level"])]
         fig.add_scatter(x=part["value"], y=labels, mode="markers", name=t("tpt.quoted", lang), legendgroup="ctx",
                         showlegend=i == 1, marker=dict(color="#8C8C8C", size=10),
-                        customdata=list(zip(part["source_file"], part["source_line"])),
+                        customdata=[[cite.of_row(r, lang)] for r in part.itertuples()],
                         hovertemplate="%{y}: %{x:.2f}%<br>" + t("chart.source", lang)
-                                      + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", row=i, col=1)
+                                      + ": %{customdata[0]}<extra></extra>", row=i, col=1)
         mine = own[own["regency"] == reporter]
         for r in mine.itertuples():
             fig.add_scatter(x=[r.value], y=[f"{reporter} ({t('tpt.own_value', lang)})"], mode="markers", name=reporter,
                             marker=dict(color=colours.get(reporter), size=14, symbol="diamond"),
-                            customdata=[[r.source_file, r.source_line]],
+                            customdata=[[cite.of_row(r, lang)]],
                             hovertemplate="%{y}: %{x:.2f}%<br>" + t("chart.source", lang)
-                                          + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", row=i, col=1)
+                                          + ": %{customdata[0]}<extra></extra>", row=i, col=1)
     apply_layout(fig, lang, height=120 + 24 * sum(sizes))
     fig.update_yaxes(automargin=True, categoryorder="array")
     fig.update_xaxes(ticksuffix="%", rangemode="tozero", showgrid=True)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import cite
+from dashboard.areas import ordered
 from dashboard.i18n import definition_label, period_label, t
+from dashboard.style import value_text
 
 
 def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[str] = ()) -> list[str]:
@@ -48,13 +51,32 @@ def notes(rows: pd.DataFrame, reports: pd.DataFrame, lang: str, missing: list[st
     derived = sorted(set(rows.loc[rows["method"] == "derived", "regency"]))
     if derived:
         out.append(t("note.derived", lang, regencies=", ".join(derived)))
-    if "has_conflict" in rows:
-        conflicted = sorted(set(rows.loc[rows["has_conflict"].fillna(False).astype(bool), "regency"]))
+    # only where the report states a different value for the same thing (dashboard/trust.py);
+    # related figures elsewhere in the report (a sub-activity row, another table's subtotal) are not news
+    if "disagrees" in rows:
+        for r in rows[rows["disagrees"].fillna(False).astype(bool)].to_dict("records"):
+            out.append(t("note.disagrees", lang, regency=r["regency"], value=value_text(r["value"], r["unit"], lang),
+                         others=_also(r, lang)))
+        for r in rows[rows["minor_disagreement"].fillna(False).astype(bool)].to_dict("records"):
+            out.append(t("note.minor_disagreement", lang, regency=r["regency"],
+                         value=value_text(r["value"], r["unit"], lang), others=_also(r, lang)))
+    elif "has_conflict" in rows:
+        conflicted = ordered(rows.loc[rows["has_conflict"].fillna(False).astype(bool), "regency"])
         if conflicted:
             out.append(t("note.conflicts", lang, regencies=", ".join(conflicted)))
+    if "status" in rows:  # a value a plausibility rule doubts: shown, never ranked as plain, and why
+        for r in rows[rows["status"] == "suspect"].to_dict("records"):
+            out.append(t("note.suspect", lang, regency=r["regency"], value=value_text(r["value"], r["unit"], lang),
+                         reason=r.get("status_reason") or ""))
     if missing:
         out.append(t("note.missing", lang, regencies=", ".join(missing)))
     return out
+
+
+def _also(row: dict, lang: str) -> str:
+    """'4,12% (baris 632)' — the other values the report states for the same thing."""
+    return ", ".join(f"{value_text(v, row['unit'], lang)} ({cite.where(line, page, lang)})"
+                     for v, line, page in row.get("also_stated") or [])
 
 
 def footnote(rows: pd.DataFrame, lang: str) -> str:
@@ -63,8 +85,8 @@ def footnote(rows: pd.DataFrame, lang: str) -> str:
     if rows.empty:
         return ""
     parts = []
-    for (regency, source_file), grp in rows.groupby(["regency", "source_file"], sort=True):
-        lines = sorted({int(x) for x in grp["source_line"].dropna()})
-        shown = ", ".join(map(str, lines[:8])) + (" …" if len(lines) > 8 else "")
-        parts.append(f"{regency} ({source_file}) {t('source.line_abbr', lang)} {shown}")
+    order = {name: i for i, name in enumerate(ordered(rows["regency"]))}
+    groups = sorted(rows.groupby(["regency", "source_file"], sort=False), key=lambda g: (order[g[0][0]], g[0][1]))
+    for (regency, source_file), grp in groups:
+        parts.append(f"{regency} ({source_file}) {cite.lines_listing(grp, lang)}")
     return t("source.lkjip", lang) + " " + "; ".join(parts)

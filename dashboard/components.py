@@ -10,11 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data
+from dashboard import cite, data
 from dashboard.comparability import footnote
 from dashboard.exports import ExportSpec, chart_image, csv_bytes, xlsx_bytes
 from dashboard.i18n import current, definition_label, kind_label, period_label, t
-from dashboard.safe import md
+from dashboard.safe import figure_as_text, md
 from dashboard.style import value_text
 from pipeline.raw.decode import RawInputError
 
@@ -22,7 +22,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "l
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 TABLE_COLUMNS = ["regency", "indicator", "scope", "year", "period", "kind", "value", "unit", "method", "status", "status_reason",
-                 "definition", "formula", "source_file", "source_line", "source_text"]
+                 "definition", "formula", "source_file", "source_page", "source_line", "source_text"]
 
 
 def slug(text: str) -> str:
@@ -41,7 +41,9 @@ def status_badge(row) -> str:
     marks = []
     if row.get("method") == "derived":
         marks.append(f":violet-badge[◇ {t('method.derived')}]")
-    if bool(row.get("has_conflict")):
+    # only where the report states a different value for the same thing, by 1 % or more
+    # (dashboard/trust.py); related figures elsewhere in the report are listed with the sources
+    if bool(row.get("disagrees", row.get("has_conflict"))):
         marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")  # explained in the notes below
     if row.get("status") == "suspect":  # a plausibility rule doubts it: say so, and why
         marks.append(f":orange-badge[? {t('status.suspect_short')}] :gray[{md(row.get('status_reason') or '')}]")
@@ -86,6 +88,7 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
     """One chart as a reader meets it: title, tabs (chart, table, sources), caption with the
     source lines, comparability notes, downloads, and 'add to briefing deck'."""
     lang = current()
+    fig = figure_as_text(fig)  # names from files are text in the chart too (and in its exports)
     st.subheader(md(title), help=help_text, anchor=key)
     source_note = footnote(rows, lang)
     spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes))
@@ -137,11 +140,13 @@ def sources(rows: pd.DataFrame, key: str) -> None:
         return
     lang = current()
     cited = rows.dropna(subset=["source_line"]).drop_duplicates(["source_file", "source_line"]).reset_index(drop=True)
+    if "source_page" not in cited:
+        cited["source_page"] = None
     options = list(range(len(cited)))
 
     def label(i: int) -> str:
         r = cited.iloc[i]
-        return (f"{r['regency']} · {t('source.line_abbr', lang)} {int(r['source_line'])} · "
+        return (f"{r['regency']} · {cite.where(r['source_line'], r['source_page'], lang)} · "
                 f"{value_text(r['value'], r['unit'], lang)} ({kind_label(r['kind'], lang)}, {int(r['year'])})")
 
     pick = st.selectbox(t("source.pick"), options, format_func=label, key=f"src_{key}")
@@ -164,14 +169,24 @@ def line_viewer(source_file: str, line: int, radius: int = 6) -> None:
         return
     if changed:
         st.warning(t("source.file_changed", file=md(source_file)), icon="⚠️")
+    pdf = data.is_pdf(source_file)
+    pages = data.page_of_lines(lines) if pdf else []
     lo, hi = max(1, line - radius), min(len(lines), line + radius)
     body = []
     for n in range(lo, hi + 1):
-        text = html.escape(lines[n - 1].replace("\t", "  ⇥  "))
+        raw = lines[n - 1]
+        if pdf and raw.startswith("\f"):  # a PDF page starts here: say so instead of an invisible form feed
+            body.append(f'<div style="color:#777;border-top:1px dashed #bbb;margin-top:2px;user-select:none;">'
+                        f'{html.escape(t("source.page_break", page=pages[n - 1]))}</div>')
+            raw = raw.lstrip("\f")
+        text = html.escape(raw.replace("\t", "  ⇥  "))
         style = "background:#fff3b0;font-weight:600;" if n == line else "color:#444;"
         body.append(f'<div style="{style}white-space:pre-wrap;"><span style="color:#999;user-select:none;'
                     f'display:inline-block;width:4.5em;">{n}</span>{text}</div>')
-    st.markdown(f"**{md(source_file)}**, {t('source.line_abbr')} {line}")
+    page = pages[line - 1] if pdf and 1 <= line <= len(pages) else None
+    st.markdown(f"**{md(source_file)}**, {cite.where(line, page)}")
+    if pdf:
+        st.caption(t("source.pdf_text", file=md(data.text_file_of(source_file))))
     st.html('<div style="font-family:DejaVu Sans Mono,monospace;font-size:0.82rem;border:1px solid #ddd;'
             'border-radius:6px;padding:6px;max-height:26rem;overflow:auto;">' + "".join(body) + "</div>")
 

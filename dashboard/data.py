@@ -30,7 +30,7 @@ RAW_DIR = Path(os.environ.get("LKJIP_RAW", ROOT / "data/raw"))
 SNAPSHOT = "_warehouse_snapshot"  # session-state key: the snapshot this run reads
 
 OBS_COLUMNS = """regency, indicator, scope, scope_level, year, period, kind, value, unit, method, status, status_reason, definition,
-    formula, label, section, source_file, source_line, source_text"""
+    formula, label, section, table_id, source_file, source_line, source_page, source_text"""
 
 
 class WarehouseMissing(RuntimeError):
@@ -116,9 +116,15 @@ def query(sql: str, *params) -> pd.DataFrame:
 # ---- what the pages read -------------------------------------------------------------------
 
 def reports() -> pd.DataFrame:
-    return query("""SELECT report_id, source_file, original_name, regency, province, agency, report_year, period,
-                           n_lines, encoding, n_observations, n_conflicts, n_warnings, sha256, parsed_at
-                    FROM reports ORDER BY regency, report_year""")
+    """One row per report, ordered by how a reader looks a name up (see `areas.sort_key`)."""
+    from dashboard.areas import sort_key
+
+    df = query("""SELECT report_id, source_file, original_name, regency, area_type, area_code, province, agency,
+                         report_year, period, n_lines, encoding, source_kind, text_file, n_pages, coverage,
+                         n_observations, n_conflicts, n_warnings, sha256, parsed_at
+                  FROM reports ORDER BY regency, report_year""")
+    return df.iloc[sorted(range(len(df)), key=lambda i: sort_key(df["regency"].iloc[i], df["area_type"].iloc[i]))] \
+        .reset_index(drop=True)
 
 
 def indicators() -> pd.DataFrame:
@@ -126,12 +132,24 @@ def indicators() -> pd.DataFrame:
 
 
 def headline(indicator_ids: list[str], regencies: list[str], scope: str | None = "total") -> pd.DataFrame:
-    """Chosen values (see the headline rule in README) for the given indicators and regencies."""
-    return query(f"""SELECT {OBS_COLUMNS}, n_candidates, has_conflict FROM headline
+    """Chosen values (see the headline rule in README) for the given indicators and regencies,
+    with `disagrees` / `minor_disagreement` / `also_stated` / `related` from dashboard/trust.py:
+    whether the report states a different value for the same thing, or only related figures."""
+    return _marked(tuple(indicator_ids), tuple(regencies), scope, _pinned())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _marked(indicator_ids: tuple, regencies: tuple, scope: str | None, snapshot: str) -> pd.DataFrame:
+    from dashboard.trust import mark
+
+    head = query(f"""SELECT {OBS_COLUMNS}, n_candidates, has_conflict, has_suspect FROM headline
                      WHERE list_contains(?, indicator) AND list_contains(?, regency)
                        AND (? IS NULL OR scope = ?)
                      ORDER BY regency, indicator, year, period, kind""",
-                 indicator_ids, regencies, scope, scope)
+                 list(indicator_ids), list(regencies), scope, scope)
+    if not head["has_conflict"].fillna(False).any():
+        return mark(head, None)
+    return mark(head, observations(list(indicator_ids), list(regencies)))
 
 
 def observations(indicator_ids: list[str], regencies: list[str]) -> pd.DataFrame:
@@ -160,7 +178,7 @@ def mismatches(regencies: list[str]) -> pd.DataFrame:
 
 
 def warnings(regencies: list[str]) -> pd.DataFrame:
-    return query("""SELECT r.regency, w.source_file, w.severity, w.code, w.message, w.source_line
+    return query("""SELECT r.regency, w.source_file, w.severity, w.code, w.message, w.source_line, w.source_page
                     FROM warnings w LEFT JOIN reports r USING (report_id)
                     WHERE r.regency IS NULL OR list_contains(?, r.regency)
                     ORDER BY w.source_file, w.source_line""", regencies)
@@ -168,7 +186,7 @@ def warnings(regencies: list[str]) -> pd.DataFrame:
 
 def budget_lines(regencies: list[str]) -> pd.DataFrame:
     return query("""SELECT regency, year, period, level, code, name, programme, parent, pagu, realisasi,
-                           absorption_stated, absorption_computed, source_file, source_line, source_text, section
+                           absorption_stated, absorption_computed, source_file, source_line, source_page, source_text, section
                     FROM budget_lines WHERE list_contains(?, regency)
                     ORDER BY regency, year, source_line""", regencies)
 
@@ -176,26 +194,30 @@ def budget_lines(regencies: list[str]) -> pd.DataFrame:
 def indicator_rows(regencies: list[str]) -> pd.DataFrame:
     return query("""SELECT regency, section, goal, indicator_text, canonical_indicator, unit_text, year, period,
                            target_text, target_value, actual_text, actual_value, achievement_text,
-                           achievement_value, category, source_file, source_line, source_text
+                           achievement_value, category, table_id, source_file, source_line, source_page, source_text
                     FROM indicator_rows WHERE list_contains(?, regency)
                     ORDER BY regency, source_line""", regencies)
 
 
 def training_courses(regencies: list[str]) -> pd.DataFrame:
     return query("""SELECT regency, year, course, packages, participants, passed, certified, funding, method,
-                           source_file, source_line, source_text
+                           source_file, source_line, source_page, source_text
                     FROM training_courses WHERE list_contains(?, regency)
                     ORDER BY regency, source_line""", regencies)
 
 
 def context_values(indicator_id: str, regencies: list[str]) -> pd.DataFrame:
     return query("""SELECT regency AS reported_by, geography, geography_level, indicator, year, period, value, unit,
-                           source_file, source_line, source_text
+                           source_file, source_line, source_page, source_text
                     FROM context_values WHERE indicator = ? AND list_contains(?, regency)
                     ORDER BY reported_by, geography_level, geography, year""", indicator_id, regencies)
 
 
 # ---- raw text, only to show a cited line in context -----------------------------------------
+#
+# A text report is read from data/raw/ exactly as the pipeline decoded it. A PDF report is never
+# parsed again here: its citations count lines of the text the build extracted and stored
+# (reports.text_file, relative to the warehouse's folder), so that stored file is what is shown.
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _raw(path: str, mtime_ns: int, size: int) -> tuple[list[str], str]:
@@ -204,27 +226,72 @@ def _raw(path: str, mtime_ns: int, size: int) -> tuple[list[str], str]:
     return list(raw.lines), raw.sha256
 
 
-def _raw_file(source_file: str) -> tuple[list[str], str]:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _stored_text(path: str, mtime_ns: int, size: int) -> list[str]:
+    text = Path(path).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    return lines[:-1] if text.endswith("\n") else lines
+
+
+def _report_row(source_file: str) -> pd.Series:
     known = reports()
-    if source_file not in set(known["source_file"]):
+    row = known[known["source_file"] == source_file]
+    if row.empty:  # only files listed in `reports` are served
         raise KeyError(source_file)
-    path = RAW_DIR / source_file
-    s = path.stat()
-    return _raw(str(path), s.st_mtime_ns, s.st_size)
+    return row.iloc[0]
+
+
+def is_pdf(source_file: str) -> bool:
+    return _report_row(source_file).get("source_kind") == "pdf"
+
+
+def _text_path(row: pd.Series) -> Path:
+    text_file = Path(str(row["text_file"]))
+    path = (DB_PATH.parent / text_file).resolve()
+    if text_file.is_absolute() or DB_PATH.parent.resolve() not in path.parents:
+        raise KeyError(str(text_file))  # the warehouse names a file outside its own folder: refuse
+    return path
 
 
 def raw_lines(source_file: str) -> list[str]:
-    """Lines of a raw report (1-based line n is item n-1). Only files listed in `reports` are served."""
-    return _raw_file(source_file)[0]
+    """Lines of a report as the pipeline read them (1-based line n is item n-1): the raw text
+    file, or for a PDF the text the build extracted from it. A PDF's page breaks are form feeds
+    at the start of a page's first line."""
+    row = _report_row(source_file)
+    if row.get("source_kind") == "pdf":
+        path = _text_path(row)
+        s = path.stat()
+        return _stored_text(str(path), s.st_mtime_ns, s.st_size)
+    path = RAW_DIR / source_file
+    s = path.stat()
+    return _raw(str(path), s.st_mtime_ns, s.st_size)[0]
+
+
+def text_file_of(source_file: str) -> str:
+    """Where the text of a PDF report is kept (relative to the warehouse's folder)."""
+    return str(_report_row(source_file).get("text_file") or "")
+
+
+def page_of_lines(lines: list[str]) -> list[int]:
+    """1-based page of each line: one more than the form feeds above it (and on it)."""
+    out, page = [], 1
+    for i, line in enumerate(lines):
+        if i and line.startswith("\f"):
+            page += 1
+        out.append(page)
+    return out
 
 
 def raw_changed(source_file: str) -> bool:
     """Has the raw file changed since the warehouse read it? Then its cited line numbers may point
-    at other text (the sha256 recorded in `reports` no longer matches the file)."""
-    _, sha = _raw_file(source_file)
-    known = reports()
-    recorded = known.loc[known["source_file"] == source_file, "sha256"]
-    return recorded.empty or recorded.iloc[0] != sha
+    at other text (the sha256 recorded in `reports` no longer matches the file). A PDF's cited
+    text is the build's own stored extraction, which cannot drift from its citations."""
+    row = _report_row(source_file)
+    if row.get("source_kind") == "pdf":
+        return False
+    path = RAW_DIR / source_file
+    s = path.stat()
+    return _raw(str(path), s.st_mtime_ns, s.st_size)[1] != row["sha256"]
 
 
 # ---- the research data bundle (`python -m pipeline export`) ----------------------------------

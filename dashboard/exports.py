@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.safe import plain
 from dashboard.style import FONT
 
 _lock = threading.Lock()
@@ -60,12 +61,12 @@ def standalone_figure(spec: ExportSpec, with_title: bool = True, with_notes: boo
     self-explanatory. A slide carries title and notes as text, so its image goes without."""
     fig = go.Figure(spec.figure)
     lines = ([spec.footnote] + spec.notes) if with_notes else []
-    text = "<br>".join(_wrap(line, 150) for line in lines if line)
+    text = "<br>".join(_wrap(plain(line), 150) for line in lines if line)  # sources name files: text
     n_lines = text.count("<br>") + 1 if text else 0
     fig.update_layout(
         width=IMAGE_SIZE["width"], height=IMAGE_SIZE["height"], font_family=FONT,
         margin=dict(l=60, r=30, t=90 if with_title else 40, b=60 + 16 * n_lines),
-        title=dict(text=spec.title, x=0.01, xanchor="left", font_size=20) if with_title else None,
+        title=dict(text=plain(spec.title), x=0.01, xanchor="left", font_size=20) if with_title else None,
         legend=dict(y=1.0, yanchor="bottom"),
     )
     if text:

@@ -17,7 +17,9 @@ FONT = "DejaVu Sans, Source Sans Pro, Arial, sans-serif"  # DejaVu ships with th
 def colour_map(all_regencies: list[str]) -> dict[str, str]:
     """Colours follow the sorted list of every regency in the warehouse, not the current
     selection, so a regency keeps its colour on every page and in every export."""
-    names = sorted(all_regencies)
+    from dashboard.areas import ordered
+
+    names = ordered(all_regencies)
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 

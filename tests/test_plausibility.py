@@ -260,4 +260,21 @@ def test_dashboard_never_ranks_a_suspect_value_as_plain():
     # horizontal bars are drawn bottom-up: the doubtful value sits below every plain one, cross-hatched
     assert [y.split(" · ")[0] for y in bars.y] == ["Merangin", "Tebo", "Kerinci"]
     assert list(bars.marker.pattern.shape) == ["x", "", ""]
-    assert bars.text[0].endswith("?")
+    said = [a.text for a in fig.layout.annotations if "Merangin" in a.text]
+    assert said and "diragukan" in said[0]
+
+
+def test_chart_notes_name_the_doubtful_value_and_why():
+    import pandas as pd
+
+    from dashboard.comparability import notes
+
+    rows = pd.DataFrame([
+        {"regency": "Kerinci", "year": 2024, "period": "annual", "value": 61.2, "unit": "percent", "method": "table",
+         "status": "ok", "status_reason": None},
+        {"regency": "Merangin", "year": 2024, "period": "annual", "value": 97.8, "unit": "percent", "method": "table",
+         "status": "suspect", "status_reason": "equals the budget absorption 97.8% (line 88)"},
+    ])
+    reports = pd.DataFrame({"regency": ["Kerinci", "Merangin"], "report_year": [2024, 2024], "period": ["annual", "annual"]})
+    said = [n for n in notes(rows, reports, "en") if "Doubtful" in n]
+    assert len(said) == 1 and "Merangin" in said[0] and "line 88" in said[0] and "Kerinci" not in said[0]

@@ -304,6 +304,15 @@ def _seconds(n: int) -> float:
     return time.perf_counter() - t
 
 
+def test_a_value_on_a_huge_line_cites_its_sentence():
+    line = _long_line(300_000)
+    out = read(line)
+    assert out.observations and max(len(o.source_text) for o in out.observations) <= 2000
+    assert all(o.source_text in line for o in out.observations)  # a sentence of the line, not a copy of all of it
+    tpt = [o for o in out.observations if o.indicator == "tpt"][0]
+    assert f"{tpt.value:.2f}".replace(".", ",").rstrip("0").rstrip(",") in tpt.source_text
+
+
 def test_sentences_are_bounded():
     sentences = paragraphs([_long_line(50_000)], set(), ["x"])
     assert len(sentences) > 30 and max(len(s.text) for s in sentences) <= MAX_SENTENCE

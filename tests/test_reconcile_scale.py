@@ -48,3 +48,22 @@ def test_thousands_of_candidates_are_fast():
     _agreement(stated, stated)
     _groups(stated)
     assert time.perf_counter() - t < 5
+
+
+def test_rates_from_thousands_of_scattered_counts_are_bounded():
+    from pipeline.reconcile.derive import MAX_PAIRS, derive
+
+    def count(indicator, value, line):
+        return Observation(indicator, "total", 2023, "annual", "actual", value, "persons", line, "", "narrative")
+
+    obs = [count("placements", 100 + k, 10 + 2 * k) for k in range(1500)]
+    obs += [count("job_seekers_registered", 5000 + k, 11 + 2 * k) for k in range(1500)]
+    obs += [count("placements", 300, 9000), count("job_seekers_registered", 1200, 9000)]  # printed together
+    t = time.perf_counter()
+    rates = [o for o in derive(obs) if o.indicator == "placement_rate"]
+    assert time.perf_counter() - t < 5
+    assert len(rates) <= MAX_PAIRS
+    assert any(abs(r.value - 25.0) < 1e-9 for r in rates)  # the pair printed on one line is kept
+    # a handful of counts: every pair, as before
+    few = [count("placements", 60, 1), count("placements", 80, 2), count("job_seekers_registered", 400, 3)]
+    assert sorted(round(o.value, 2) for o in derive(few) if o.indicator == "placement_rate") == [15.0, 20.0]

@@ -77,6 +77,10 @@ def test_file_content_renders_as_text_on_every_page(hostile, page):
         assert "<img" not in block.proto.body and "<i>miring" not in block.proto.body
     if page in ("overview", "budget", "quality"):  # pages that name the regency in markdown
         assert shown, "the hostile name should be on this page (as text)"
+    # charts: plotly draws <a href>, <b> … in any text, so names reach it with < > & as entities
+    for chart in at.get("plotly_chart"):
+        spec = chart.proto.spec
+        assert "<img" not in spec and "<i>" not in spec, re.findall(r".{40}<(?:img|i>).{40}", spec)
 
 
 def test_overview_cell_shows_the_name_literally(hostile):

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, cite, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import period_label, t
@@ -51,7 +51,7 @@ def pair_rows(frame: pd.DataFrame, label_col: str) -> pd.DataFrame:
         out.append({"regency": p["regency"], "scope": p["scope"], "year": int(r["year"]), "period": r["period"],
                     "pagu": p["value"], "realisasi": r["value"],
                     "absorption": ab.iloc[0]["value"] if len(ab) else r["value"] / p["value"] * 100,
-                    "src_pagu": f"{p['source_file']} l. {p['source_line']}", "src_real": f"{r['source_file']} l. {r['source_line']}",
+                    "src_pagu": cite.of_row(p, v.lang), "src_real": cite.of_row(r, v.lang),
                     "label": (f"{p['regency']} · {int(r['year'])}" + ("" if r["period"] == "annual" else f" {period_label(r['period'], v.lang)}"))
                     if label_col == "regency" else f"{p['scope'][:60]} ({p['regency']})"})
     return pd.DataFrame(out)
@@ -85,9 +85,9 @@ else:
             marker_pattern=dict(shape=["/" if m == "derived" else "" for m in ab["method"]], fillmode="overlay",
                                 fgcolor="rgba(255,255,255,0.85)"),
             text=[value_text(x, "percent", v.lang) for x in ab["value"]], textposition="outside", cliponaxis=False,
-            customdata=list(zip(ab["source_file"], ab["source_line"], [f if isinstance(f, str) else "" for f in ab["formula"]])),
-            hovertemplate="%{y}: %{x:.2f}%<br>%{customdata[2]}<br>" + t("chart.source")
-                          + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>", showlegend=False))
+            customdata=list(zip([cite.of_row(x, v.lang) for x in ab.itertuples()], [f if isinstance(f, str) else "" for f in ab["formula"]])),
+            hovertemplate="%{y}: %{x:.2f}%<br>%{customdata[1]}<br>" + t("chart.source")
+                          + ": %{customdata[0]}<extra></extra>", showlegend=False))
         apply_layout(fig, v.lang, height=max(260, 70 + 40 * len(ab)))
         fig.update_xaxes(ticksuffix="%", range=[0, max(ab["value"].max(), 100) * 1.15])
         fig.update_yaxes(automargin=True)

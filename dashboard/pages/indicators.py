@@ -4,7 +4,7 @@ target, realisasi, capaian and category."""
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data
+from dashboard import cite, data
 from dashboard.components import chart_panel
 from dashboard.i18n import period_label, t
 from dashboard.safe import md
@@ -44,10 +44,11 @@ for tab, regency in zip(st.tabs(present), present):
             y=labels, x=ach["achievement_value"], orientation="h", marker_color=v.colours[regency],
             text=[f"{x:.2f}%".replace(".", "," if v.lang == "id" else ".") for x in ach["achievement_value"]],
             textposition="outside", cliponaxis=False,
-            customdata=list(zip(ach["target_text"].fillna(""), ach["actual_text"].fillna(""), ach["source_line"])),
+            customdata=list(zip(ach["target_text"].fillna(""), ach["actual_text"].fillna(""),
+                                [cite.where(x.source_line, x.source_page, v.lang) for x in ach.itertuples()])),
             hovertemplate="%{y}<br>" + t("kind.achievement") + ": %{x:.2f}%<br>" + t("kind.target")
                           + ": %{customdata[0]} · " + t("kind.actual") + ": %{customdata[1]}<br>"
-                          + t("source.line_abbr") + " %{customdata[2]}<extra></extra>", showlegend=False))
+                          + "%{customdata[2]}<extra></extra>", showlegend=False))
         fig.add_vline(x=100, line_dash="dot", line_color="#555", annotation_text="100%", annotation_position="top left")
         apply_layout(fig, v.lang, height=max(260, 60 + 34 * len(ach)))
         fig.update_yaxes(automargin=True, autorange="reversed")

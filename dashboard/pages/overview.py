@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, cite, data
 from dashboard.comparability import notes
 from dashboard.components import badge, chart_panel, not_reported, notes_box, status_badge
 from dashboard.i18n import t
 from dashboard.safe import md
 from dashboard.style import value_text
-from dashboard.view import current_view, latest, matching
+from dashboard.view import current_view, latest, paired_targets, target_notes
 
 HEADLINE = ["tpt", "placement_rate", "training_participants", "budget_absorption"]
 
@@ -38,7 +38,7 @@ for regency in v.regencies:
             continue
         r = r.iloc[0]
         col.markdown(f"**{value_text(r['value'], r['unit'], v.lang, short=True)}** {badge(r['year'], r['period'])} "
-                     f"{status_badge(r)}  \n:gray[{t('source.line_abbr')} {int(r['source_line'])}]")
+                     f"{status_badge(r)}  \n:gray[{cite.where(r['source_line'], r.get('source_page'))}]")
 
 all_shown = [s for s in shown.values() if not s.empty]
 st.divider()
@@ -52,9 +52,11 @@ left, right = st.columns(2)
 for i, ind in enumerate(HEADLINE):
     with (left if i % 2 == 0 else right):
         s = shown[ind]
-        targets = matching(rows[(rows["indicator"] == ind) & (rows["unit"] == units[ind])], s, "target")
+        # a target only beside the actual of its own table or definition (dashboard/trust.py)
+        targets, left_out = paired_targets(rows[(rows["indicator"] == ind) & (rows["unit"] == units[ind])], s,
+                                           data.observations([ind], v.regencies))
         missing = not_reported(v.regencies, set(s["regency"]))
         fig = charts.bar_by_regency(s, v.colours, units[ind], v.lang, targets=targets, missing=missing,
                                     value_name=v.short(ind))
         chart_panel(f"overview-{ind}", v.title(ind), fig, pd.concat([s, targets]),
-                    notes(s, v.reports_shown(), v.lang, missing), help_text=v.description(ind), notes_collapsed=True)
+                    notes(s, v.reports_shown(), v.lang, missing) + target_notes(left_out, v.lang), help_text=v.description(ind), notes_collapsed=True)

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, cite, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import definition_label, period_label, t
@@ -63,10 +63,11 @@ if len(rate):
             marker=dict(color=[v.colours[x] for x in part["regency"]], opacity=1 if series == "reported" else 0.75,
                         pattern=dict(shape=pattern, fillmode="overlay", fgcolor="rgba(255,255,255,0.85)")),
             text=[value_text(x, "percent", v.lang) for x in part["value"]], textposition="outside", cliponaxis=False,
-            customdata=list(zip([definition_label(d, v.lang) for d in part["definition"]], part["source_file"], part["source_line"],
+            customdata=list(zip([definition_label(d, v.lang) for d in part["definition"]],
+                                [cite.of_row(x, v.lang) for x in part.itertuples()],
                                 [f if isinstance(f, str) else "" for f in part["formula"]])),
-            hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata[0]}<br>%{customdata[3]}<br>"
-                          + t("chart.source") + ": %{customdata[1]} l. %{customdata[2]}<extra></extra>",
+            hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata[0]}<br>%{customdata[2]}<br>"
+                          + t("chart.source") + ": %{customdata[1]}<extra></extra>",
         )
 apply_layout(fig, v.lang, height=420)
 fig.update_layout(barmode="group")

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, cite, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel
 from dashboard.i18n import t
@@ -43,8 +43,8 @@ else:
         labels = [f"{s} ({regency}, {int(y)})" for s, y in zip(grp["scope"], grp["year"])]
         fig.add_bar(y=labels, x=grp["value"], orientation="h", name=regency, marker_color=v.colours[regency],
                     text=[value_text(x, UNITS[measure], v.lang) for x in grp["value"]], textposition="outside",
-                    cliponaxis=False, customdata=list(zip(grp["source_file"], grp["source_line"])),
-                    hovertemplate="%{y}: %{x}<br>" + t("chart.source") + ": %{customdata[0]} l. %{customdata[1]}<extra></extra>")
+                    cliponaxis=False, customdata=[[cite.of_row(x, v.lang)] for x in grp.itertuples()],
+                    hovertemplate="%{y}: %{x}<br>" + t("chart.source") + ": %{customdata[0]}<extra></extra>")
     apply_layout(fig, v.lang, height=max(300, 60 + 28 * len(part)))
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(range=[0, part["value"].max() * 1.3])

@@ -8,7 +8,7 @@ from dashboard import charts, data
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import t
-from dashboard.view import current_view, latest, matching
+from dashboard.view import current_view, latest, paired_targets, target_notes
 
 v = current_view()
 st.title(t("page.unemployment"))
@@ -19,11 +19,11 @@ rows = rows[rows["unit"] == "percent"]
 
 # ---- latest value and target ----------------------------------------------------------------
 shown = latest(rows, v.year)
-targets = matching(rows, shown, "target")
+targets, left_out = paired_targets(rows, shown, data.observations(["tpt"], v.regencies))
 missing = not_reported(v.regencies, set(shown["regency"]))
 fig = charts.bar_by_regency(shown, v.colours, "percent", v.lang, targets=targets, missing=missing, value_name="TPT")
 chart_panel("tpt-latest", t("tpt.latest_title"), fig, pd.concat([shown, targets]),
-            [t("tpt.lower_better")] + notes(shown, v.reports_shown(), v.lang, missing), help_text=v.description("tpt"))
+            [t("tpt.lower_better")] + notes(shown, v.reports_shown(), v.lang, missing) + target_notes(left_out, v.lang), help_text=v.description("tpt"))
 
 # ---- series ---------------------------------------------------------------------------------
 actual = rows[rows["kind"] == "actual"]

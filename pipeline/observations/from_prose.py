@@ -263,7 +263,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             targets.add(match.indicator)
         if place and place[1] != "own":
             out.context.append(ContextValue(place[0], place[1], match.indicator, year, "annual", value,
-                                            warehouse_unit(unit, match.indicator), line, ctx.raw(line), "narrative"))
+                                            warehouse_unit(unit, match.indicator), line, ctx.raw(line, s.text), "narrative"))
             found = True
             continue
         out.observations.append(
@@ -278,7 +278,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
                 unit="percent" if kind == "achievement" else warehouse_unit(unit, match.indicator),
                 decimals=parsed.decimals,
                 source_line=line,
-                source_text=ctx.raw(line),
+                source_text=ctx.raw(line, s.text),
                 method="narrative",
                 section=s.section,
                 label=segment.strip()[:200],

@@ -34,6 +34,7 @@ PERF_ROLES = ("target", "actual", "achievement", "value")
 BUDGET_ROLES = ("budget_allocated", "budget_realized", "budget_absorption")
 KIND_OF_ROLE = {"target": "target", "actual": "actual", "achievement": "achievement", "value": "actual"}
 TOC = re.compile(r"\.{4,}")
+MAX_SOURCE_TEXT = 2000  # characters of a cited line kept in source_text
 FRACTION = re.compile(r"\\frac\{\s*([\d.,]+)\s*\}\{\s*([\d.,]+)\s*\}")
 
 
@@ -44,8 +45,13 @@ class ReportContext:
     lines: list[str]
     regency: str = ""
 
-    def raw(self, line: int) -> str:
-        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+    def raw(self, line: int, sentence: str | None = None) -> str:
+        """The cited line, trimmed. A line longer than MAX_SOURCE_TEXT (a converter that lost its
+        line breaks) is cited by the sentence the value came from, else by its first part."""
+        text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        if len(text) > MAX_SOURCE_TEXT:
+            return sentence if sentence and len(sentence) <= MAX_SOURCE_TEXT else text[:MAX_SOURCE_TEXT] + " …"
+        return text
 
 
 def read_tables(tables: list[Table], ctx: ReportContext, out: Extraction) -> None:

@@ -194,7 +194,7 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
                 unit="percent" if indicator == "budget_absorption" else "rupiah",
                 decimals=decimals,
                 source_line=line,
-                source_text=ctx.raw(line),
+                source_text=ctx.raw(line, s.text),
                 method="narrative",
                 section=s.section,
                 label=name,
@@ -204,7 +204,7 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
         )
     line = s.line_at(pagu[0])
     out.budget_lines.append(
-        BudgetLine(None, line, ctx.raw(line), s.section, "narrative", year,
+        BudgetLine(None, line, ctx.raw(line, s.text), s.section, "narrative", year,
                    value_period("actual", "budget_realized", year, ctx.report_year, ctx.period),
                    level, None, name, scope if level == "programme" else None, None,
                    pagu[1], real[1] if real else None, absorption[1].value if absorption else None, None)

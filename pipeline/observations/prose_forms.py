@@ -31,7 +31,7 @@ def list_item(s: ProseSentence, lead_in, ctx, out: Extraction) -> bool:
     line = s.line_at(m.start(2))
     out.observations.append(
         Observation("training_participants", course, ctx.report_year, "annual", "actual", value.value, "persons",
-                    line, ctx.raw(line), "narrative", s.section, scope_level="course", decimals=0, label=s.text)
+                    line, ctx.raw(line, s.text), "narrative", s.section, scope_level="course", decimals=0, label=s.text)
     )
     return True
 
@@ -58,7 +58,7 @@ def formula(s: ProseSentence, ctx, out: Extraction, context: list[str]) -> None:
     out.observations.append(
         Observation(match.indicator, match.scope, ctx.report_year,
                     value_period("actual", match.indicator, ctx.report_year, ctx.report_year, ctx.period),
-                    "actual", p.value, "percent", line, ctx.raw(line), "narrative", s.section,
+                    "actual", p.value, "percent", line, ctx.raw(line, s.text), "narrative", s.section,
                     scope_level=match.scope_level, decimals=p.decimals, label=words[:200], definition=match.definition,
                     note="result of a worked formula")
     )

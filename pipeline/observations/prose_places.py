@@ -58,10 +58,10 @@ def peer_pairs(s: ProseSentence, ctx, out: Extraction) -> bool:
         year = sentence_year(s.text, m.start(2), m.end(2), ctx.report_year)
         if place[1] == "own":
             out.observations.append(
-                Observation(match.indicator, "total", year, "annual", "actual", p.value, "percent", line, ctx.raw(line),
+                Observation(match.indicator, "total", year, "annual", "actual", p.value, "percent", line, ctx.raw(line, s.text),
                             "narrative", s.section, decimals=p.decimals, label=m.group(0))
             )
         else:
             out.context.append(ContextValue(place[0], place[1], match.indicator, year, "annual", p.value, "percent",
-                                            line, ctx.raw(line), "narrative"))
+                                            line, ctx.raw(line, s.text), "narrative"))
     return True

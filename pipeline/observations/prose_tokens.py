@@ -151,7 +151,8 @@ def _split() -> re.Pattern:
     return re.compile(vocabulary()["subgroup_split"])
 
 
-def _named(text: str) -> list[tuple[str, str, bool]]:
+@per_document(1 << 13)  # the same sentence is asked about for each of its figures
+def _named(text: str) -> tuple[tuple[str, str, bool], ...]:
     """Sub-groups named in `text`, each stretch of text counted once ("APBD Provinsi" is not
     also "APBD")."""
     out, taken = [], []
@@ -162,7 +163,7 @@ def _named(text: str) -> list[tuple[str, str, bool]]:
             if "\\1" in scope and m.groups():
                 scope = scope.replace("\\1", m.group(1).title())
             out.append((scope, level, split))
-    return out
+    return tuple(out)
 
 
 def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | None:

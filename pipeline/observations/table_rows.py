@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.knowledge import normalise
-from pipeline.observations.classify import is_average_label, is_total_label, unit_of
+from pipeline.observations.classify import is_average_label, is_total_label, label_spans, unit_of
 from pipeline.observations.values import is_number_cell
 from pipeline.parsed.headers import Column
 from pipeline.parsed.model import Cell, Row, Table
@@ -116,6 +116,47 @@ def align_rows(table: Table, cols: list[Column]) -> list[Aligned]:
                 is_average=is_average_label(first_text) or is_average_label(label),
             )
         )
+    value_idx = [c.index for c in cols if c.role not in ("ignore", "unit", "category", *LABEL_ROLES) and c.index < n]
+    skip_idx = [c.index for c in cols if c.role in ("ignore", "unit") and c.index < n]
+    return join_wrapped_labels(out, value_idx, skip_idx)
+
+
+def _label_only(ar: Aligned, value_idx: list[int]) -> bool:
+    return bool(ar.label) and not ar.is_total and not any(is_number_cell(ar.cells[k].text) for k in value_idx)
+
+
+def _only_label(ar: Aligned, skip_idx: list[int]) -> bool:
+    """Apart from values, unit and numbering the row holds nothing but its label: a wrapped
+    part, not a row of its own with a goal or programme beside it."""
+    texts = [c.text for k, c in enumerate(ar.cells) if c.text and k not in skip_idx and not is_number_cell(c.text)]
+    return len(texts) <= 1 and not any(c.text for c in ar.extra)
+
+
+def _continues(first: str, second: str) -> bool:
+    """`second` goes on with the label `first` began: it starts in lower case ("Persentase
+    pencari kerja yang" / "ditempatkan"), or an indicator name runs across the two
+    ("Tingkat Pengangguran" / "Terbuka")."""
+    return second[:1].islower() or label_spans(first, second)
+
+
+def join_wrapped_labels(rows: list[Aligned], value_idx: list[int], skip_idx: list[int]) -> list[Aligned]:
+    """A label wrapped onto a row of its own is one label: a label-only row followed by the row
+    with the values, or a value row followed by the rest of its label. `value_idx`: the columns
+    that hold values; `skip_idx`: unit and numbering columns."""
+    out: list[Aligned] = []
+    for ar in rows:
+        prev = out[-1] if out else None
+        if prev is not None and ar.label and prev.label and _only_label(ar, skip_idx):
+            if _label_only(prev, value_idx) and not _label_only(ar, value_idx) and _continues(prev.label, ar.label):
+                ar.label = f"{prev.label} {ar.label}"
+                ar.entity = ar.label
+                ar.goal = ar.goal or prev.goal
+                out[-1] = ar
+                continue
+            if _label_only(ar, value_idx) and not _label_only(prev, value_idx) and _continues(prev.label, ar.label):
+                prev.label = f"{prev.label} {ar.label}"
+                continue
+        out.append(ar)
     return out
 
 

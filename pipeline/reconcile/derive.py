@@ -103,6 +103,31 @@ def _by(obs, indicator, kind="actual", scope="total"):  # noqa: D103
     return out
 
 
+MAX_PAIRS = 400  # a report prints a handful of counts per key; thousands mean a converter lost the layout
+
+
+def _pairs(nums: list[Observation], dens: list[Observation]) -> list[tuple[Observation, Observation]]:
+    """Every numerator with every denominator; when that is more than MAX_PAIRS, only the pairs
+    printed together (one line or one table), at most MAX_PAIRS of them: recomputing a rate
+    from figures scattered over a broken file is noise, and all pairs would be quadratic."""
+    if len(nums) * len(dens) <= MAX_PAIRS:
+        return list(product(nums, dens))
+    by_line: dict[int, list[Observation]] = defaultdict(list)
+    by_table: dict[str, list[Observation]] = defaultdict(list)
+    for d in dens:
+        by_line[d.source_line].append(d)
+        if d.table_id:
+            by_table[d.table_id].append(d)
+    out = []
+    for n in nums:
+        together = by_table.get(n.table_id, []) if n.table_id else by_line.get(n.source_line, [])
+        for d in together:
+            out.append((n, d))
+            if len(out) >= MAX_PAIRS:
+                return out
+    return out
+
+
 def _ratios(obs: list[Observation]) -> list[Observation]:
     new = []
     for (rate_id, spec), kind in product(indicators().items(), ("actual", "target")):
@@ -113,7 +138,7 @@ def _ratios(obs: list[Observation]) -> list[Observation]:
         rates = _by(obs, rate_id, kind)
         for key in set(nums) & set(dens):
             # a part cannot exceed its whole: such pairs are mislabelled figures, not a rate
-            pairs = [(n, d) for n, d in product(nums[key], dens[key]) if d.value and n.value <= d.value]
+            pairs = [(n, d) for n, d in _pairs(nums[key], dens[key]) if d.value and n.value <= d.value]
             # stated rates: confirmed by any pair, a mismatch against the pair printed with them
             for r in rates.get(key, []):
                 for n, d in pairs:

@@ -6,15 +6,16 @@ dropped, and the headline rule (`rank.py`) lets it win only where nothing else i
 
 * `check_stated(obs)` — rules on stated values, run before the headline is chosen:
   a rate equal to a budget-absorption percentage of the same report, a share above 100, a
-  count with a fractional part, a sub-group label feeding the total;
-* `check_derived(derived, inputs)` — after ranking: a value recomputed from a losing, suspect
-  or mismatched input;
+  count with a fractional part, a sub-group label feeding the total, a total below its part;
+* `check_derived(derived, inputs)` — after ranking: a value recomputed from a losing or
+  suspect input;
 * `off_topic(text)` and `is_header_fragment(label)` — used by the table reader to keep staff
   tables and wrapped header words out of the performance indicators.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 
@@ -52,15 +53,18 @@ def check_stated(obs: list[Observation]) -> None:
 
 def _rate_equals_absorption(stated: list[Observation], everything: list[Observation]) -> None:
     r = rules()["rate_equals_absorption"]
-    absorptions = [o for o in everything if o.indicator == "budget_absorption" and o.kind == "actual"]
+    absorptions = sorted((o for o in everything if o.indicator == "budget_absorption" and o.kind == "actual"),
+                         key=lambda o: o.value)
     if not absorptions:
         return
+    keys = [a.value for a in absorptions]
+    tol = r["tolerance"] + 1e-9
     for o in stated:
         if (o.indicator not in r["indicators"] or o.kind not in r["kinds"] or o.confirmed or o.unit != "percent"
                 or o.decimals < r["min_decimals"] or any(abs(o.value - v) < 1e-9 for v in r["ignore_values"])):
             continue
-        same = [a for a in absorptions if a.year == o.year and a is not o
-                and abs(a.value - o.value) <= r["tolerance"] + 1e-9]
+        near = absorptions[bisect.bisect_left(keys, o.value - tol) : bisect.bisect_right(keys, o.value + tol)]
+        same = [a for a in near if a.year == o.year and a is not o]
         if same:
             a = min(same, key=lambda x: (x.method == "derived", x.source_line))
             scope = "the agency" if a.scope == "total" else repr(a.scope)

@@ -32,6 +32,10 @@ def staging_path(out_dir: Path, pid: int) -> Path:
 
 def export_all(db_path: Path, out_dir: Path, build_id: str | None = None) -> list[Path]:
     """Exports of the warehouse at db_path, published into out_dir (staging, then swap)."""
+    if build_id is None:  # the exports name the warehouse they come from, whoever asks for them
+        from pipeline.warehouse.load import read_build_info
+
+        build_id = read_build_info(db_path).get("build_id")
     staging = write_exports(db_path, out_dir)
     return publish(staging, out_dir, build_id)
 
