@@ -66,19 +66,28 @@ def make_variant(layout: str, out: Path) -> None:
 
 
 def compare(orig: dict, new: dict) -> dict:
-    same = changed = changed_unflagged = 0
+    """Same key and same value = reproduced. A changed value is one the original has with
+    another value; "beyond rounding" when it differs by more than the last printed digit
+    (a stated 74.52 lost and recomputed as 74.5152 is a change, but not beyond rounding)."""
+    same = changed = changed_unflagged = beyond = 0
+    per_regency: dict[str, list[int]] = {}
     for k, (v, _) in orig.items():
+        tally = per_regency.setdefault(k[0], [0, 0])
+        tally[1] += 1
         if k not in new:
             continue
         nv, flagged = new[k]
         if abs(nv - v) <= 1e-6 * max(1.0, abs(v)):
             same += 1
+            tally[0] += 1
         else:
             changed += 1
             changed_unflagged += not flagged
+            beyond += abs(nv - v) > max(0.01, 0.0005 * abs(v))
     added = sum(1 for k in new if k not in orig)
     return {"reproduced": same, "of": len(orig), "share": round(100 * same / max(len(orig), 1), 1),
-            "changed": changed, "changed_unflagged": changed_unflagged, "new": added}
+            "changed": changed, "changed_unflagged": changed_unflagged, "changed_beyond_rounding": beyond,
+            "new": added, "per_regency": {r: round(100 * a / b, 1) for r, (a, b) in sorted(per_regency.items())}}
 
 
 def main(argv: list[str]) -> None:
@@ -104,15 +113,21 @@ def main(argv: list[str]) -> None:
             res.update(build_s=round(build_s, 2), render_s=round(gen_s, 2),
                        problems=[f"{p.file}: {p.code}" for p in outcome.problems if p.severity == "error"])
             results[layout] = res
-            print(f"{layout:16s} {res['share']:5.1f}%  ({res['reproduced']}/{res['of']})  changed {res['changed']} "
-                  f"(unflagged {res['changed_unflagged']})  new {res['new']}  build {build_s:.1f}s", flush=True)
+            print(f"{layout:22s} {res['share']:5.1f}%  ({res['reproduced']}/{res['of']})  changed {res['changed']} "
+                  f"(unflagged {res['changed_unflagged']}, beyond rounding {res['changed_beyond_rounding']})  "
+                  f"new {res['new']}  build {build_s:.1f}s  {res['per_regency']}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(f"| layout | reproduced | changed (unflagged) | new | build s |")
-    print(f"|---|---|---|---|---|")
+    regencies = sorted({r for res in results.values() for r in res["per_regency"]})
+    short = {r: r.split()[0] for r in regencies}
+    print("| layout | reproduced | changed (unflagged; beyond rounding) | new | build s | "
+          + " | ".join(short[r] for r in regencies) + " |")
+    print("|---|---|---|---|---|" + "---|" * len(regencies))
     for layout, r in results.items():
-        print(f"| {layout} | {r['share']} % ({r['reproduced']}/{r['of']}) | {r['changed']} ({r['changed_unflagged']}) | {r['new']} | {r['build_s']} |")
+        print(f"| {layout} | {r['share']} % ({r['reproduced']}/{r['of']}) | {r['changed']} ({r['changed_unflagged']}; "
+              f"{r['changed_beyond_rounding']}) | {r['new']} | {r['build_s']} | "
+              + " | ".join(f"{r['per_regency'].get(x, 0)}" for x in regencies) + " |")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -164,10 +164,27 @@ def paginate(lines: list[str], every: int = 52, running: str = "Laporan Kinerja 
     return out
 
 
+def reindent_flat(indent: str) -> Callable[[list[str]], list[str]]:
+    """Only the tables that are already flattened, re-indented (the converter's other habits):
+    the Tanjung Jabung Barat case."""
+    def render(lines: list[str]) -> list[str]:
+        taken: set[int] = set()
+        out: list[str | None] = list(lines)
+        for t in find_flat_tables(lines, taken):
+            for k in range(t.line_start - 1, t.line_end):
+                if lines[k].startswith("\t") and "\t" not in lines[k][1:]:
+                    # an empty cell (a lone tab) has no text to print without its tab: dropped
+                    out[k] = indent + lines[k][1:] if lines[k][1:].strip() else None
+        return [ln for ln in out if ln is not None]
+    return render
+
+
 LAYOUTS: dict[str, Callable[[list[str]], list[str]]] = {
     "tsv": lambda ls: rerender(ls, render_tsv),
     "pipe": lambda ls: rerender(ls, render_pipe),
     "html": lambda ls: rerender(ls, render_html),
+    "flat-reindent-spaces": reindent_flat("    "),
+    "flat-reindent-none": reindent_flat(""),
     "flat-tab": lambda ls: rerender(ls, render_flat("\t")),
     "flat-spaces": lambda ls: rerender(ls, render_flat("    ")),
     "flat-noindent": lambda ls: rerender(ls, render_flat("")),

@@ -99,9 +99,23 @@ def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     return [upper, lower]
 
 
+UNIT_LABEL = re.compile(r"^\(?(rp\.?|%|persen|orang|jiwa|kk|unit|paket)\)?$", re.I)
+
+
+def _join_unit_labels(cells: list[Cell]) -> list[Cell]:
+    """A label's unit printed on its own line ("PAGU" / "(Rp)", "KEUANGAN" / "%") belongs to it."""
+    out: list[Cell] = []
+    for c in cells:
+        if out and UNIT_LABEL.match(c.text.strip()):
+            out[-1] = Cell(f"{out[-1].text} {c.text}", out[-1].line)
+        else:
+            out.append(c)
+    return out
+
+
 def normalise_flat(table: Table) -> None:
     """Flattened tables: header rows of labels, data rows right-aligned under them."""
-    header_rows = [[c for c in row.cells if c.text] for row in table.header if not _index_row(row)]
+    header_rows = [_join_unit_labels([c for c in row.cells if c.text]) for row in table.header if not _index_row(row)]
     header_rows = [r for r in header_rows if r]
     body: list[Row] = []
     for row in table.body:

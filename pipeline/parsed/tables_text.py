@@ -128,6 +128,10 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
         if current:
             rows.append(Row(current, current[0].line))
         rows = [r for r in rows if any(c.text for c in r.cells)] if len(rows) > 1 else rows
+        if not tabbed:
+            rows = _without_caption(rows)
+            if rows:
+                start = rows[0].line - 1
         if len(rows) >= 3 and (tabbed or _plain_grid(rows)):
             end = max(c.line for r in rows for c in r.cells)
             tables.append(Table("flat", start + 1, end, rows))
@@ -138,6 +142,21 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
         else:
             i = max(i, start + 1, last_cell_line + 1)  # no table starts inside a run that is not one
     return tables
+
+
+CAPTION_WORDS = re.compile(r"\b(tabel|table|gambar|tahun|(19|20)\d{2})\b", re.I)
+
+
+def _without_caption(rows: list[Row]) -> list[Row]:
+    """Without indentation a caption paragraph above the table looks like one more header
+    row; one that names a table or a year ("Realisasi Program ... Tahun 2019") is the caption."""
+    from pipeline.parsed.headers import is_numeric_cell
+
+    first_value = next((k for k, r in enumerate(rows) if any(is_numeric_cell(c.text) for c in r.cells)), 0)
+    k = 0
+    while k < first_value - 1 and any(CAPTION_WORDS.search(c.text) for c in rows[k].cells):
+        k += 1
+    return rows[k:]
 
 
 def _plain_grid(rows: list[Row]) -> bool:
