@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import data, findings, layout, state
 from dashboard.i18n import glossary, t
 from dashboard.safe import md
 
@@ -95,4 +95,6 @@ if lang == "en":
             st.markdown(f"**{g['term']}** (*{g['full']}*) — {g['en']}")
 
 st.sidebar.caption(t("app.footer", n=len(reports)))
+layout.inject()
+st.session_state[findings.STATE_KEY] = []  # each page writes its own findings (for the deck's notes)
 nav.run()
