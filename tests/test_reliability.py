@@ -395,3 +395,10 @@ def test_nothing_to_build_leaves_no_lock_or_temp_files(tmp_path):
         run(raw, tmp_path / "c" / "w.duckdb")
     leftovers = [p.name for p in (tmp_path / "c").iterdir() if p.name != ".w.duckdb.lock"]
     assert leftovers == []
+
+
+def test_cli_unwritable_warehouse_folder_is_a_message(tmp_path):
+    raw = corpus(tmp_path, [TJB])
+    out = _cli("build", "--raw", str(raw), "--db", "/proc/no-such-folder/w.duckdb")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "cannot write" in out.stderr and "previous warehouse is unchanged" in out.stderr
