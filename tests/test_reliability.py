@@ -201,10 +201,6 @@ def test_a_worker_that_dies_costs_only_its_report(tmp_path, monkeypatch):
     assert regencies(tmp_path / "w.duckdb") == ["Bungo", "Tanjung Jabung Barat"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "still over budget on 2026-11-30: the prose tokeniser is linear now, but every value read from the "
-    "line copies the whole line (ReportContext.raw(line).strip() in pipeline/observations/from_tables.py, "
-    "called per value by from_prose._numbers) — 200 KB takes 2 s, 500 KB 11 s, 1 MB over 250 s"))
 def test_a_one_megabyte_line_finishes_inside_its_budget(tmp_path):
     """A PDF converter that lost its line breaks: one line of ~1 MB of words and numbers. The prose
     reader must be linear in line length: a linear reader needs a few seconds, the budget is 15 s."""
