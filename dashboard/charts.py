@@ -110,10 +110,20 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
     return fig
 
 
-def _row_label(category: str, text: str, colour: str = "#222") -> dict:
-    return dict(x=0, xref="paper", y=category, yref="y", yshift=SLOT * BAR / 2 + 1, xanchor="left", yanchor="bottom",
+def _row_label(category: str, text: str, colour: str = "#222", slot: float = SLOT, bar: float = BAR) -> dict:
+    return dict(x=0, xref="paper", y=category, yref="y", yshift=slot * bar / 2 + 1, xanchor="left", yanchor="bottom",
                 text=text, showarrow=False, align="left", font=dict(size=13, color=colour),
                 bgcolor="rgba(255,255,255,0.9)", borderpad=1)
+
+
+def _point_symbol(row: dict) -> str:
+    if row.get("status") == "suspect":
+        return "x-thin-open"
+    if row.get("period") != "annual":
+        return "circle-open"
+    if row.get("method") == "derived":
+        return "square-open"
+    return "circle"
 
 
 def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang: str,
@@ -126,7 +136,8 @@ def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, la
         fig.add_scatter(
             x=grp["year"], y=grp["value"], mode="lines+markers", name=regency,
             line=dict(color=colours.get(regency), width=2.5),
-            marker=dict(size=9, symbol=["circle-open" if p != "annual" else "circle" for p in grp["period"]]),
+            # a quarter, a recomputation and a doubted value must not look like a stated full-year value
+            marker=dict(size=10, symbol=[_point_symbol(r) for r in grp.to_dict("records")], line=dict(width=2)),
             customdata=list(zip(labels, [t("kind.actual", lang)] * len(grp), src)),
             hovertemplate=_hover(unit, lang).replace("%{x:", "%{y:"),
         )
@@ -243,4 +254,47 @@ def context_dots(ctx: pd.DataFrame, own: pd.DataFrame, colours: dict[str, str], 
     apply_layout(fig, lang, height=120 + 24 * sum(sizes))
     fig.update_yaxes(automargin=True, categoryorder="array")
     fig.update_xaxes(ticksuffix="%", rangemode="tozero", showgrid=True)
+    return fig
+
+
+def _shorten(text: str, width: int = 58, lines: int = 2) -> str:
+    """Wrap at word boundaries into at most `lines` lines; an ellipsis where it had to cut."""
+    words, out, cur = str(text).split(), [], ""
+    for w in words:
+        if len(cur) + len(w) + 1 > width and cur:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 2].rstrip() + " …"
+    return "<br>".join(out)
+
+
+def achievement_bars(labels: list[str], values: list[float], colour: str, lang: str,
+                     customdata: list, hovertemplate: str) -> go.Figure:
+    """Achievement (capaian) per indicator, one bar per row, the indicator's name and the value on
+    the line(s) above the bar (wrapped at word boundaries, an ellipsis where cut), and the 100 %
+    line drawn under the labels."""
+    wrapped = [_shorten(x) for x in labels]
+    n_lines = [w.count("<br>") + 1 for w in wrapped]
+    slot = SLOT + 17 * (max(n_lines, default=1) - 1)  # a category axis spaces rows evenly
+    bar = BAR * SLOT / slot  # the same bar thickness in px whatever the label height
+    # categories must be unique and top-to-bottom in the given order
+    cats = [f"{i:03d}" for i in range(len(labels))]
+    fig = go.Figure(go.Bar(y=cats, x=values, orientation="h", marker_color=colour, width=bar, customdata=customdata,
+                           hovertemplate=hovertemplate, showlegend=False))
+    fig.add_vline(x=100, line_dash="dot", line_color="#555", layer="below")
+    height = TOP + BOTTOM + slot * len(cats)
+    apply_layout(fig, lang, height=height)
+    fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0)
+    for cat, text, value in zip(cats, wrapped, values):
+        fig.add_annotation(**_row_label(cat, f"{text}:  {value_text(value, 'percent', lang)}", slot=slot, bar=bar))
+    top = max([*values, 100])
+    fig.update_xaxes(ticksuffix="%", range=[0, top * 1.08], automargin=False, zeroline=True, zerolinecolor="#999",
+                     title_text=t("chart.target_line", lang), title_font_size=12)
+    fig.update_yaxes(showticklabels=False, categoryorder="array", categoryarray=list(reversed(cats)),
+                     range=[-0.5, len(cats) - 0.5], automargin=False, fixedrange=True)
     return fig
