@@ -42,3 +42,25 @@ def test_a_kota_report_end_to_end(tmp_path):
     }
     assert [(c["geography_level"], c["value"]) for c in r.context_values] == [("province", 4.38)]
     assert all(o["status"] == "ok" for o in r.observations)  # 1.188 ÷ 3.960 = 30,00 %: confirmed, nothing doubted
+
+
+PROVINCE = """LAPORAN KINERJA INSTANSI PEMERINTAH (LKjIP)
+DINAS TENAGA KERJA DAN TRANSMIGRASI PROVINSI JAMBI
+TAHUN 2023
+
+BAB III AKUNTABILITAS KINERJA
+
+Tingkat Pengangguran Terbuka (TPT) Provinsi Jambi pada tahun 2023 sebesar 4,47 persen, tertinggi di Kota Jambi sebesar 6,91 persen dan terendah di Kabupaten Tebo sebesar 2,26 persen.
+Peserta pelatihan di UPTD Balai Latihan Kerja sebanyak 560 orang, terdiri dari APBD 400 orang dan APBN 160 orang.
+"""
+
+
+def test_a_provincial_report_end_to_end(tmp_path):
+    path = tmp_path / "provinsi_jambi_2023.txt"
+    path.write_text(PROVINCE, encoding="utf-8")
+    r = process_report(read_report(path), path.name)
+    assert r.report["regency"] == "Provinsi Jambi"
+    stated = {(o["indicator"], o["scope"]): o["value"] for o in r.observations if o["method"] != "derived"}
+    assert stated == {("tpt", "total"): 4.47, ("training_participants", "total"): 560,
+                      ("training_participants", "APBD"): 400, ("training_participants", "APBN"): 160}
+    assert sorted((c["geography_level"], c["value"]) for c in r.context_values) == [("city", 6.91), ("regency", 2.26)]
