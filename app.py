@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import data, findings, layout, state
 from dashboard.i18n import glossary, t
 from dashboard.safe import md
 
@@ -32,6 +32,7 @@ PAGES = [
     ("budget", ":material/account_balance:"),
     ("indicators", ":material/checklist:"),
     ("quality", ":material/fact_check:"),
+    ("about", ":material/info:"),
 ]
 # The default page is served at "/" (Streamlit ignores its url_path, but still reserves it), so the
 # overview reserves "home" and a hidden page at /overview forwards there: shared links to either work.
@@ -60,7 +61,9 @@ if reports.empty:
 all_regencies = list(dict.fromkeys(reports["regency"]))  # reports() gives reading order (dashboard/areas.py)
 st.session_state["all_regencies"] = all_regencies
 state.regencies(all_regencies)
-state.year(sorted({int(y) for y in data.query("SELECT DISTINCT year FROM observations WHERE year IS NOT NULL")["year"]}))
+# only years with a realised value: a year that only has targets (a plan for next year) would show an empty page
+state.year(sorted({int(y) for y in data.query(
+    "SELECT DISTINCT year FROM observations WHERE year IS NOT NULL AND kind <> 'target'")["year"]}))
 
 # ---- briefing deck -------------------------------------------------------------------------
 with st.sidebar.expander(t("deck.title", n=len(st.session_state.get("deck", {}))), icon=":material/slideshow:"):
@@ -95,4 +98,6 @@ if lang == "en":
             st.markdown(f"**{g['term']}** (*{g['full']}*) — {g['en']}")
 
 st.sidebar.caption(t("app.footer", n=len(reports)))
+layout.inject()
+st.session_state[findings.STATE_KEY] = []  # each page writes its own findings (for the deck's notes)
 nav.run()

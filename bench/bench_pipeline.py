@@ -403,9 +403,10 @@ def child_build(raw: Path, db: Path, out: Path, workers: int | None) -> None:
     phases: dict[str, float] = {}
     memory: dict[str, int] = {"start": _maxrss_mb()}  # main process peak RSS (MB) after each phase
     # rows stream into the warehouse while reports are read (inside "read+extract reports");
-    # "load: finish" is the last batch, the contract checks and the swap
-    WarehouseWriter.finish = _timed(WarehouseWriter.finish, "load: finish", phases, memory)
-    export.export_all = _timed(export.export_all, "export_all", phases, memory)
+    # "load: finish" is the last batch and the contract checks (seal; the swaps are renames);
+    # "export_all" writes the exports from the new warehouse before it is swapped in
+    WarehouseWriter.seal = _timed(WarehouseWriter.seal, "load: finish", phases, memory)
+    export.write_exports = _timed(export.write_exports, "export_all", phases, memory)
     last = [0.0]
 
     def progress(_name: str) -> None:

@@ -26,30 +26,40 @@ def _hover(unit: str, lang: str, extra: str = "") -> str:
             f"<br>{t('chart.source', lang)}: %{{customdata[2]}}{extra}<extra></extra>")
 
 
+SLOT = 62          # px per bar row: the label line above the bar, the bar, a gap
+BAR = 0.42         # bar thickness as a share of the slot
+TOP, BOTTOM = 44, 46
+
+
 def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang: str,
                    targets: pd.DataFrame | None = None, missing: list[str] = (),
-                   value_name: str = "") -> go.Figure:
-    """Horizontal bars, one per regency (labelled with the year and period the value belongs to),
-    optional target markers, and an explicit 'not reported' for regencies without a value."""
+                   value_name: str = "", better: str | None = None,
+                   context: pd.DataFrame | None = None) -> go.Figure:
+    """Horizontal bars, one per regency. Each bar's label — regency, the year and period the value
+    belongs to, and the value — is written on its own line above the bar, left-aligned: it is
+    never squeezed into a short bar, never crossed by a target tick, and never clipped on a
+    phone (the y axis needs no margin for long names). Optional target ticks, context markers
+    (a provincial / national figure the report quotes, grey), and an explicit 'not reported' row."""
     # a value a plausibility rule doubts (status 'suspect') is not ranked with the plain ones: bottom, cross-hatched
     doubtful = rows["status"].eq("suspect") if "status" in rows else pd.Series(False, index=rows.index)
     rows = rows.assign(_plain=~doubtful).sort_values(["_plain", "value"], ascending=True).copy()
     rows["label"] = [_entity_label(r, lang) for _, r in rows.iterrows()]
     rows["src"] = [cite.of_row(r, lang) + (" ◇" if r.method == "derived" else "") for r in rows.itertuples()]
+    name = value_name or t("kind.actual", lang)
     fig = go.Figure()
+    missing_labels = [f"{m} · {t('value.not_reported', lang)}" for m in missing]
+    # categories bottom to top: not-reported rows first (they sit at the bottom), then values ascending
+    categories = list(reversed(missing_labels)) + list(rows["label"])
     fig.add_bar(
-        y=rows["label"], x=rows["value"], orientation="h", name=value_name or t("kind.actual", lang),
+        y=rows["label"], x=rows["value"], orientation="h", name=name, width=BAR,
         marker_color=[colours.get(r, "#888") for r in rows["regency"]],
         marker_pattern=dict(shape=["x" if not p else "/" if m == "derived" else "" for m, p in zip(rows["method"], rows["_plain"])],
-                            fillmode="overlay",
-                            fgcolor="rgba(255,255,255,0.85)"),
-        text=[value_text(v, unit, lang, short=True) + ("" if p else " ?") for v, p in zip(rows["value"], rows["_plain"])],
-        # inside long bars (a target tick then never covers the label), outside short ones such as a zero
-        textposition=["inside" if v >= 0.3 * max(rows["value"].max(), 1e-9) else "outside" for v in rows["value"]],
-        insidetextanchor="end", cliponaxis=False, insidetextfont=dict(color="white"),
-        customdata=list(zip(rows["label"], [value_name or t("kind.actual", lang)] * len(rows), rows["src"])),
+                            fillmode="overlay", fgcolor="rgba(255,255,255,0.85)"),
+        customdata=list(zip(rows["label"], [name] * len(rows), rows["src"])),
         hovertemplate=_hover(unit, lang), showlegend=False,
     )
+    for m in missing_labels:
+        fig.add_bar(y=[m], x=[0], orientation="h", showlegend=False, marker_color="rgba(0,0,0,0)", hoverinfo="skip")
     if targets is not None and len(targets):
         tg = targets[targets["regency"].isin(rows["regency"])].copy()
         label_of = dict(zip(rows["regency"], rows["label"]))
@@ -57,19 +67,63 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
         tg["src"] = [cite.of_row(r, lang) for r in tg.itertuples()]
         fig.add_scatter(
             y=tg["label"], x=tg["value"], mode="markers", name=t("kind.target", lang),
-            marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=TARGET_COLOUR)),
+            marker=dict(symbol="line-ns", size=SLOT * BAR + 8, line=dict(width=3, color=TARGET_COLOUR)),
             customdata=list(zip(tg["label"], [t("kind.target", lang)] * len(tg), tg["src"])),
             hovertemplate=_hover(unit, lang),
         )
-    for name in missing:
-        fig.add_bar(y=[f"{name} · {t('value.not_reported', lang)}"], x=[0], orientation="h", showlegend=False,
-                    marker_color="rgba(0,0,0,0)", hoverinfo="skip")
-    apply_layout(fig, lang, height=max(220, 70 + 48 * (len(rows) + len(missing))))
-    top = max([*rows["value"].dropna(), *(targets["value"].dropna() if targets is not None and len(targets) else [])], default=1)
+    if context is not None and len(context):
+        label_of = dict(zip(rows["regency"], rows["label"]))
+        for level, symbol in (("province", "diamond-open"), ("national", "square-open")):
+            part = context[(context["geography_level"] == level) & context["reported_by"].isin(label_of)]
+            part = part[[label_of[r] is not None for r in part["reported_by"]]]
+            if part.empty:
+                continue
+            labels = [label_of[r] for r in part["reported_by"]]
+            fig.add_scatter(
+                y=labels, x=part["value"], mode="markers", name=t(f"chart.context_{level}", lang),
+                marker=dict(symbol=symbol, size=13, color="#6E6E6E", line=dict(width=2, color="#6E6E6E")),
+                customdata=list(zip([f"{g} ({t('chart.context_word', lang)})" for g in part["geography"]],
+                                    [f"{t('tpt.quoted_by', lang)} {r}" for r in part["reported_by"]],
+                                    [cite.of_row(r, lang) for r in part.itertuples()])),
+                hovertemplate=_hover(unit, lang),
+            )
+    n = max(1, len(categories))
+    apply_layout(fig, lang, height=TOP + BOTTOM + SLOT * n)
+    fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font_size=12))
+    # the label line of each row: above its bar, left-aligned at the axis, on a white ground so a
+    # target tick or reference line passing under it never garbles it
+    for label, value, plain in zip(rows["label"], rows["value"], rows["_plain"]):
+        # plain text: the app's chart component shows markup in annotations literally
+        text = f"{label}:  {value_text(value, unit, lang, short=True)}" + ("" if plain else f"  ({t('status.suspect_short', lang)})")
+        fig.add_annotation(**_row_label(label, text))
+    for m in missing_labels:
+        fig.add_annotation(**_row_label(m, m, colour="#666"))
+    top = max([*rows["value"].dropna(), *(targets["value"].dropna() if targets is not None and len(targets) else []),
+               *(context["value"].dropna() if context is not None and len(context) else [])], default=1)
+    axis_title = t("chart.lower_better", lang) if better == "lower" else (t("chart.higher_better", lang) if better == "higher" else "")
     fig.update_xaxes(ticksuffix="%" if unit == "percent" else "", tickprefix="Rp " if unit == "rupiah" else "",
-                     range=[0, (top or 1) * (1.22 if unit == "percent" else 1.4)], title_text="")  # room for labels
-    fig.update_yaxes(title_text="", automargin=True)
+                     range=[0, (top or 1) * 1.08], title_text=axis_title, title_font_size=12, automargin=False,
+                     zeroline=True, zerolinecolor="#999")
+    fig.update_yaxes(title_text="", showticklabels=False, categoryorder="array", categoryarray=categories,
+                     range=[-0.5, n - 0.5], automargin=False, fixedrange=True)
     return fig
+
+
+def _row_label(category: str, text: str, colour: str = "#222", slot: float = SLOT, bar: float = BAR) -> dict:
+    return dict(x=0, xref="paper", y=category, yref="y", yshift=slot * bar / 2 + 1, xanchor="left", yanchor="bottom",
+                text=text, showarrow=False, align="left", font=dict(size=13, color=colour),
+                bgcolor="rgba(255,255,255,0.9)", borderpad=1)
+
+
+def _point_symbol(row: dict) -> str:
+    if row.get("status") == "suspect":
+        return "x-thin-open"
+    if row.get("period") != "annual":
+        return "circle-open"
+    if row.get("method") == "derived":
+        return "square-open"
+    return "circle"
 
 
 def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang: str,
@@ -82,7 +136,8 @@ def series_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, la
         fig.add_scatter(
             x=grp["year"], y=grp["value"], mode="lines+markers", name=regency,
             line=dict(color=colours.get(regency), width=2.5),
-            marker=dict(size=9, symbol=["circle-open" if p != "annual" else "circle" for p in grp["period"]]),
+            # a quarter, a recomputation and a doubted value must not look like a stated full-year value
+            marker=dict(size=10, symbol=[_point_symbol(r) for r in grp.to_dict("records")], line=dict(width=2)),
             customdata=list(zip(labels, [t("kind.actual", lang)] * len(grp), src)),
             hovertemplate=_hover(unit, lang).replace("%{x:", "%{y:"),
         )
@@ -199,4 +254,47 @@ def context_dots(ctx: pd.DataFrame, own: pd.DataFrame, colours: dict[str, str], 
     apply_layout(fig, lang, height=120 + 24 * sum(sizes))
     fig.update_yaxes(automargin=True, categoryorder="array")
     fig.update_xaxes(ticksuffix="%", rangemode="tozero", showgrid=True)
+    return fig
+
+
+def _shorten(text: str, width: int = 58, lines: int = 2) -> str:
+    """Wrap at word boundaries into at most `lines` lines; an ellipsis where it had to cut."""
+    words, out, cur = str(text).split(), [], ""
+    for w in words:
+        if len(cur) + len(w) + 1 > width and cur:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 2].rstrip() + " …"
+    return "<br>".join(out)
+
+
+def achievement_bars(labels: list[str], values: list[float], colour: str, lang: str,
+                     customdata: list, hovertemplate: str) -> go.Figure:
+    """Achievement (capaian) per indicator, one bar per row, the indicator's name and the value on
+    the line(s) above the bar (wrapped at word boundaries, an ellipsis where cut), and the 100 %
+    line drawn under the labels."""
+    wrapped = [_shorten(x) for x in labels]
+    n_lines = [w.count("<br>") + 1 for w in wrapped]
+    slot = SLOT + 17 * (max(n_lines, default=1) - 1)  # a category axis spaces rows evenly
+    bar = BAR * SLOT / slot  # the same bar thickness in px whatever the label height
+    # categories must be unique and top-to-bottom in the given order
+    cats = [f"{i:03d}" for i in range(len(labels))]
+    fig = go.Figure(go.Bar(y=cats, x=values, orientation="h", marker_color=colour, width=bar, customdata=customdata,
+                           hovertemplate=hovertemplate, showlegend=False))
+    fig.add_vline(x=100, line_dash="dot", line_color="#555", layer="below")
+    height = TOP + BOTTOM + slot * len(cats)
+    apply_layout(fig, lang, height=height)
+    fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0)
+    for cat, text, value in zip(cats, wrapped, values):
+        fig.add_annotation(**_row_label(cat, f"{text}:  {value_text(value, 'percent', lang)}", slot=slot, bar=bar))
+    top = max([*values, 100])
+    fig.update_xaxes(ticksuffix="%", range=[0, top * 1.08], automargin=False, zeroline=True, zerolinecolor="#999",
+                     title_text=t("chart.target_line", lang), title_font_size=12)
+    fig.update_yaxes(showticklabels=False, categoryorder="array", categoryarray=list(reversed(cats)),
+                     range=[-0.5, len(cats) - 0.5], automargin=False, fixedrange=True)
     return fig

@@ -37,6 +37,14 @@ def badge(year, period: str, lang: str | None = None) -> str:
     return f":orange-badge[{int(year)} · {period_label(period, lang)}]"
 
 
+def short_reason(reason) -> str:
+    """The first clause of a plausibility rule's reason (the whole reason is in the chart notes)."""
+    if not isinstance(reason, str):
+        return ""
+    head = reason.split(": ", 1)[0].strip()
+    return head if len(head) <= 110 else head[:108].rsplit(" ", 1)[0] + " …"
+
+
 def status_badge(row) -> str:
     marks = []
     if row.get("method") == "derived":
@@ -46,7 +54,7 @@ def status_badge(row) -> str:
     if bool(row.get("disagrees", row.get("has_conflict"))):
         marks.append(f":red-badge[⚠ {t('status.conflict_short')}]")  # explained in the notes below
     if row.get("status") == "suspect":  # a plausibility rule doubts it: say so, and why
-        marks.append(f":orange-badge[? {t('status.suspect_short')}] :gray[{md(row.get('status_reason') or '')}]")
+        marks.append(f":orange-badge[? {t('status.suspect_short')}] :gray[{md(short_reason(row.get('status_reason')))}]")
     return " ".join(marks)
 
 
@@ -91,7 +99,9 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
     fig = figure_as_text(fig)  # names from files are text in the chart too (and in its exports)
     st.subheader(md(title), help=help_text, anchor=key)
     source_note = footnote(rows, lang)
-    spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes))
+    from dashboard.findings import current_plain
+
+    spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes), findings=current_plain())
     tab_chart, tab_table, tab_sources = st.tabs([t("tab.chart"), t("tab.table"), t("tab.sources")])
     with tab_chart:
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"fig_{key}")

@@ -54,6 +54,7 @@ class ExportSpec:
     figure: go.Figure
     footnote: str = ""          # sources: report and lines
     notes: list[str] = field(default_factory=list)  # comparability warnings
+    findings: list[str] = field(default_factory=list)  # the page's findings sentences (deck speaker notes)
 
 
 def standalone_figure(spec: ExportSpec, with_title: bool = True, with_notes: bool = True) -> go.Figure:

@@ -88,10 +88,13 @@ def code_fingerprint() -> str:
 def discover(raw_dir: Path) -> list[Path]:
     if not raw_dir.is_dir():
         raise NothingToBuild(f"raw folder {raw_dir} does not exist")
-    return sorted(
-        p for p in raw_dir.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED
-    )
+    try:
+        return sorted(
+            p for p in raw_dir.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.name.lower() not in IGNORED
+        )
+    except OSError as exc:
+        raise NothingToBuild(f"raw folder {raw_dir} cannot be read ({exc.strerror or exc})") from exc
 
 
 def run(raw_dir: Path, db_path: Path, force: bool = False, workers: int | None = None,

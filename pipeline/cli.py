@@ -65,8 +65,11 @@ def build(
             err.print(f"[red]✗ nothing usable to build — the previous warehouse is unchanged.[/red]\n  {escape(str(exc))}")
             raise typer.Exit(1)
         except BuildLocked as exc:
-            err.print(f"[red]✗ {exc} — nothing was changed.[/red]")
+            err.print(f"[red]✗ {escape(str(exc))} — nothing was changed.[/red]")
             raise typer.Exit(2)
+        except (OSError, duckdb.IOException) as exc:  # the warehouse folder: missing rights, disk full
+            err.print(f"[red]✗ cannot write {escape(str(db))} ({escape(str(exc))}) — the previous warehouse is unchanged.[/red]")
+            raise typer.Exit(1)
     for p in outcome.problems if outcome.up_to_date else ():  # manifest problems are news even then
         err.print(f"[yellow]! {escape(p.file)}: {escape(p.message)}[/yellow]")
     if outcome.up_to_date:

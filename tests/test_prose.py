@@ -254,6 +254,13 @@ def test_funding_split_versus_funding_of_the_whole():
         (140, "total", "total", 2023, "actual", "persons")]
 
 
+def test_key_value_lines_under_an_indicator_heading():
+    out = read("Indikator Kinerja: Persentase pencari kerja yang ditempatkan\nTarget: 36%\nRealisasi: 39,4%\n"
+               "Capaian: 109,44%")
+    assert sorted((kind, value) for value, _, _, _, kind, _ in values_of(out, "placement_rate")) == [
+        ("achievement", 109.44), ("actual", 39.4), ("target", 36.0)]
+
+
 # ---- the year a sentence talks about ---------------------------------------------------------------
 
 def test_the_year_named_in_the_sentence():

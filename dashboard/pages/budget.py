@@ -5,7 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, cite, data
+from dashboard import charts, cite, data, findings
+from dashboard.findings import in_sentence
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import period_label, t
@@ -17,20 +18,39 @@ BUDGET = ["budget_allocated", "budget_realized", "budget_absorption"]
 
 v = current_view()
 st.title(t("page.budget"))
-st.markdown(t("budget.intro"))
 
-partial = v.reports_shown()[v.reports_shown()["period"] != "annual"]
-for r in partial.itertuples():
-    st.error(md(t("budget.partial_banner", regency=r.regency, period=period_label(r.period, v.lang), year=r.report_year)),
-             icon="⚠️")
 
 rows = data.headline(BUDGET, v.regencies, scope=None)
 total = rows[rows["scope"] == "total"]
 
 # ---- absorption per regency -------------------------------------------------------------------
 absorption = latest(total[total["indicator"] == "budget_absorption"], v.year)
+
+# ---- findings ---------------------------------------------------------------------------------
+ranked = findings.ranking(absorption, in_sentence(v.short("budget_absorption")), "higher", v.lang, "percent")
+pagu_rows = latest(total[total["indicator"] == "budget_allocated"], v.year)
+largest = []
+if len(pagu_rows):
+    p = pagu_rows.loc[pagu_rows["value"].idxmax()].to_dict()
+    real = total[(total["indicator"] == "budget_realized") & (total["regency"] == p["regency"]) & (total["year"] == p["year"])
+                 & (total["kind"] == "actual")]
+    if len(real):
+        r = real.sort_values("period").iloc[-1].to_dict()
+        largest.append(findings.Finding("find.budget_total", {
+            "regency": p["regency"], "pagu": findings.Number(value_text(p["value"], "rupiah", v.lang, short=True),
+                                                             p["source_file"], p["source_line"], p.get("source_page")),
+            "real": findings.Number(value_text(r["value"], "rupiah", v.lang, short=True), r["source_file"], r["source_line"],
+                                    r.get("source_page")),
+            "when": findings.when(r, v.lang)}))
+findings.show(ranked[:1] + ranked[1:2] + largest + ranked[2:], v.lang)
+partial = v.reports_shown()[v.reports_shown()["period"] != "annual"]
+for r in partial.itertuples():
+    st.error(md(t("budget.partial_banner", regency=r.regency, period=period_label(r.period, v.lang), year=r.report_year)),
+             icon="⚠️")
+st.markdown(t("budget.intro"))
 missing = not_reported(v.regencies, set(absorption["regency"]))
-fig = charts.bar_by_regency(absorption, v.colours, "percent", v.lang, missing=missing, value_name=v.short("budget_absorption"))
+fig = charts.bar_by_regency(absorption, v.colours, "percent", v.lang, missing=missing, value_name=v.short("budget_absorption"),
+                            better="higher")
 chart_panel("budget-absorption", t("budget.absorption_title"), fig, absorption,
             notes(absorption, v.reports_shown(), v.lang, missing), help_text=v.description("budget_absorption"))
 

@@ -4,7 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, cite, data
+from dashboard import charts, cite, data, findings
+from dashboard.findings import in_sentence
 from dashboard.comparability import notes
 from dashboard.components import chart_panel
 from dashboard.i18n import t
@@ -16,11 +17,20 @@ UNITS = {"training_participants": "persons", "training_packages": "count", "trai
 
 v = current_view()
 st.title(t("page.training"))
-st.markdown(t("training.intro"))
 
 rows = data.headline(MEASURES, v.regencies, scope=None)
 totals = rows[rows["scope"] == "total"]
 shown = pd.concat([latest(totals[(totals["indicator"] == ind) & (totals["unit"] == UNITS[ind])], v.year) for ind in MEASURES])
+
+# ---- findings ---------------------------------------------------------------------------------
+people = shown[shown["indicator"] == "training_participants"]
+certified = shown[shown["indicator"] == "training_certified"]
+name = in_sentence(v.short("training_participants"))
+findings.show(findings.ranking(people, name, "higher", v.lang, "persons")[:1]
+              + findings.ranking(certified, in_sentence(v.short("training_certified")), "higher", v.lang, "persons")[:1]
+              + findings.ranking(people, name, "higher", v.lang, "persons")[1:]
+              + findings.missing([r for r in v.regencies if r not in set(people["regency"])], name), v.lang)
+st.markdown(t("training.intro"))
 fig = charts.small_multiples(shown, [(ind, v.short(ind)) for ind in MEASURES], v.colours, v.lang)
 absent = {ind: [r for r in v.regencies if r not in set(shown[shown["indicator"] == ind]["regency"])] for ind in MEASURES}
 extra = [t("training.absent", measure=v.short(ind), regencies=", ".join(regs)) for ind, regs in absent.items() if regs]

@@ -4,7 +4,7 @@ gives, and the provincial / national / peer figures reports quote — as context
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, findings
 from dashboard.comparability import notes
 from dashboard.components import chart_panel, not_reported
 from dashboard.i18n import t
@@ -12,18 +12,28 @@ from dashboard.view import current_view, latest, paired_targets, target_notes
 
 v = current_view()
 st.title(t("page.unemployment"))
-st.markdown(t("tpt.intro"))
 
 rows = data.headline(["tpt"], v.regencies)
 rows = rows[rows["unit"] == "percent"]
-
-# ---- latest value and target ----------------------------------------------------------------
 shown = latest(rows, v.year)
 targets, left_out = paired_targets(rows, shown, data.observations(["tpt"], v.regencies))
 missing = not_reported(v.regencies, set(shown["regency"]))
-fig = charts.bar_by_regency(shown, v.colours, "percent", v.lang, targets=targets, missing=missing, value_name="TPT")
+ctx = data.context_values("tpt", v.regencies)
+
+# ---- findings ---------------------------------------------------------------------------------
+ranked = findings.ranking(shown, "TPT", "lower", v.lang, "percent")
+findings.show(ranked[:1] + findings.change(rows, "TPT", "lower", v.lang, "percent")
+              + findings.targets_met(shown, targets, "TPT", "lower", v.lang, "percent") + ranked[1:]
+              + findings.missing(missing, "TPT"), v.lang)
+st.markdown(t("tpt.intro"))
+
+# ---- latest value and target, with the provincial / national figures the report quotes ----------
+shown_years = dict(zip(shown["regency"], shown["year"]))
+reference = ctx[[shown_years.get(r) == y for r, y in zip(ctx["reported_by"], ctx["year"])]] if len(ctx) else ctx
+fig = charts.bar_by_regency(shown, v.colours, "percent", v.lang, targets=targets, missing=missing, value_name="TPT",
+                            better="lower", context=reference)
 chart_panel("tpt-latest", t("tpt.latest_title"), fig, pd.concat([shown, targets]),
-            [t("tpt.lower_better")] + notes(shown, v.reports_shown(), v.lang, missing) + target_notes(left_out, v.lang), help_text=v.description("tpt"))
+            [t("tpt.lower_better")] + ([t("tpt.reference_note")] if len(reference) else []) + notes(shown, v.reports_shown(), v.lang, missing) + target_notes(left_out, v.lang), help_text=v.description("tpt"))
 
 # ---- series ---------------------------------------------------------------------------------
 actual = rows[rows["kind"] == "actual"]
@@ -33,7 +43,6 @@ chart_panel("tpt-series", t("tpt.series_title"), fig, pd.concat([actual, target_
             notes(actual, v.reports_shown(), v.lang) + [t("tpt.series_note")])
 
 # ---- context quoted by the reports --------------------------------------------------------
-ctx = data.context_values("tpt", v.regencies)
 st.subheader(t("tpt.context_title"))
 st.caption(t("tpt.context_note"))
 if ctx.empty:

@@ -34,6 +34,7 @@ from pipeline.parsed.prose import ProseSentence
 
 DELTA = re.compile(r"\b(turun|naik|penurunan|kenaikan|peningkatan|selisih|meningkat|menurun|berkurang|bertambah)\s*(sebesar|sebanyak|dari target)?\s*$", re.I)
 CLAUSE_BOUND = re.compile(r",\s+|;\s*|\s+(?:dan|sedangkan|sehingga|namun)\s+")
+KEY_VALUE = re.compile(r"^\s*[A-Za-z][\w ()/.-]{0,40}:\s*[^:]{0,40}$")  # "Realisasi tahun 2023: 4,9%"
 BOUND = re.compile(r"[<>≤≥]\s*$")
 TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|akip|indeks|nilai (sakip|akip|evaluasi|ikm)|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
 FORMULA = re.compile(r"\\frac|\\times|\$\$")
@@ -72,7 +73,7 @@ def read_prose(sentences: list[ProseSentence], ctx, out: Extraction, tpt_source_
         recent.append(s.text)
         if list_item(s, lead_in, ctx, out):
             continue
-        found = _numbers(s, ctx, out, tpt_source_year, plan)
+        found = _numbers(s, ctx, out, tpt_source_year, plan, heading=heading)
         if re.search(r"(antara lain|sebagai berikut|berikut ini|rincian)\s*:?\s*$", s.text, re.I):
             text = s.text if len(s.text) > 40 or previous is None else f"{previous.text} {s.text}"
             m = classify(text, "persons")
@@ -131,7 +132,7 @@ def _absorption_scope(text: str, start: int) -> Match | None:
 
 
 def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None, plan: bool = False,
-             budget_done: bool = False, taken: set[int] = frozenset()) -> bool:
+             budget_done: bool = False, taken: set[int] = frozenset(), heading: str | None = None) -> bool:
     text = s.text
     if peer_pairs(s, ctx, out):
         return True
@@ -221,6 +222,10 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         if unit == "percent" and last and last[0].indicator in targets and indicators()[last[0].indicator].unit != "percent" \
                 and re.search(r"\b(atau|tercapai|capaian|sebesar)\b|\(\s*$", text[last[1]:start], re.I) and len(text[last[1]:start]) < 160:
             match, kind = last[0], "achievement"
+        if match is None and heading and KEY_VALUE.match(text):
+            # "Indikator Kinerja: Persentase pencari kerja yang ditempatkan" / "Target: 40%": a
+            # short key-value line takes its indicator from the heading above it
+            match = classify(heading, cls_unit)
         if match is None or match.indicator in ("budget_allocated", "budget_realized"):
             continue
         if budget_done and match.indicator == "budget_absorption":

@@ -42,7 +42,9 @@ class Token:
         single_dot_thousands = self.text.count(".") == 1 and "," not in self.text and len(self.text.split(".")[1]) == 3
         p = parse_number(self.text, "count" if single_dot_thousands else "percent")
         shift = len(f"{self.scale:.0f}") - 1
-        return Parsed(p.value * self.scale, p.decimals - shift, p.note)
+        decimals = p.decimals - shift
+        value = p.value * self.scale
+        return Parsed(float(round(value)) if decimals <= 0 else round(value, decimals), decimals, p.note)  # 8,12 M: 8.12e9 exactly
 
 
 @cache
