@@ -274,6 +274,27 @@ def test_a_year_after_a_figure_binds_to_that_figure_only():
                                             (5.62, "total", "total", 2022, "actual", "percent")]
 
 
+def test_respectively_gives_each_figure_its_year():
+    out = read("Tingkat pengangguran terbuka tahun 2021, 2022 dan 2023 masing-masing sebesar 5,9%, 5,3% dan 4,7%.")
+    assert sorted((year, value) for value, _, _, year, _, _ in values_of(out, "tpt")) == [
+        (2021, 5.9), (2022, 5.3), (2023, 4.7)]
+    out = read("Jumlah pencari kerja terdaftar tahun 2022 dan 2023 berturut-turut 2.870 orang dan 3.015 orang.")
+    assert sorted((year, value) for value, _, _, year, _, _ in values_of(out, "job_seekers_registered")) == [
+        (2022, 2870), (2023, 3015)]
+
+
+def test_respectively_gives_each_figure_its_group():
+    out = read("Pencari kerja terdaftar laki-laki dan perempuan masing-masing 1.740 orang dan 1.275 orang.")
+    assert sorted(values_of(out, "job_seekers_registered")) == [
+        (1275, "perempuan", "subgroup", 2023, "actual", "persons"),
+        (1740, "laki-laki", "subgroup", 2023, "actual", "persons")]
+
+
+def test_respectively_that_does_not_line_up_is_left_alone():
+    out = read("Tingkat pengangguran terbuka tahun 2022 dan 2023 masing-masing sebesar 5,3%.")
+    assert values_of(out, "tpt") == [(5.3, "total", "total", 2023, "actual", "percent")]
+
+
 def test_a_count_followed_by_its_year():
     out = read("Pencari kerja terdaftar sebanyak 2.310 orang pada tahun 2022.", report_year=2023)
     assert values_of(out, "job_seekers_registered") == [(2310, "total", "total", 2022, "actual", "persons")]

@@ -29,7 +29,7 @@ from pipeline.observations.model import ContextValue, Extraction, Observation
 from pipeline.observations.prose_budget import read_budget_sentence
 from pipeline.observations.prose_forms import formula, list_item
 from pipeline.observations.prose_places import peer_pairs, place_of
-from pipeline.observations.prose_tokens import Token, subgroup, values
+from pipeline.observations.prose_tokens import Token, respectively, subgroup, values
 from pipeline.parsed.prose import ProseSentence
 
 DELTA = re.compile(r"\b(turun|naik|penurunan|kenaikan|peningkatan|selisih|meningkat|menurun|berkurang|bertambah)\s*(sebesar|sebanyak|dari target)?\s*$", re.I)
@@ -145,6 +145,11 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         m = YEAR_AFTER.match(text[tk.unit_end : tk.unit_end + 50])
         if m:
             bound.add(tk.unit_end + m.start(1))
+    resp = respectively(text, tokens, spans)  # "tahun 2022 dan 2023 masing-masing 3.120 dan 3.405 orang"
+    for item in resp.values():
+        if item[0] == "year":
+            bound.update(pos for pos, y in spans if y == item[1])  # the listed years belong to the listed figures
+    resp_match: Match | None = None
     found = False
     prev_end = 0
     bound_end = -10
@@ -226,6 +231,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             # "Indikator Kinerja: Persentase pencari kerja yang ditempatkan" / "Target: 40%": a
             # short key-value line takes its indicator from the heading above it
             match = classify(heading, cls_unit)
+        if start in resp:
+            resp_match = match = match or resp_match  # the later figures of the list are the first one's
         if match is None or match.indicator in ("budget_allocated", "budget_realized"):
             continue
         if budget_done and match.indicator == "budget_absorption":
@@ -245,7 +252,11 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             part = subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text)
             if part:  # "... sebanyak 120 orang perempuan": a part, never the total
                 match = Match(match.indicator, part[0], part[1], match.definition)
+        if resp.get(start, ("",))[0] == "scope":
+            match = Match(match.indicator, *resp[start][1], match.definition)
         year = sentence_year(text, start, tk.unit_end, ctx.report_year, spans, bound)
+        if resp.get(start, ("",))[0] == "year":
+            year = resp[start][1]
         value = parsed.value
         note = parsed.note
         if unit is None and spec.unit == "percent" and parsed.decimals == 0 and value > 100:

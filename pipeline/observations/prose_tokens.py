@@ -189,3 +189,44 @@ def subgroup(local: str, after: str, sentence: str = "") -> tuple[str, str] | No
             return None
         return scope, level
     return None
+
+
+@cache
+def _respectively() -> re.Pattern:
+    return re.compile(vocabulary()["respectively"], re.I)
+
+
+def _run_before(items: list[tuple[int, int, object]], text: str, cue: int) -> list[object]:
+    """The run of items (start, end, item) right before offset `cue`, joined by commas / dan."""
+    joiner = pattern("respectively_joiner")
+    run: list[tuple[int, int, object]] = []
+    for start, end, item in reversed([i for i in items if i[1] <= cue]):
+        gap_end = run[-1][0] if run else cue
+        if run and not joiner.match(text[end:gap_end]):
+            break
+        if not run and len(text[end:cue]) > 60:
+            break
+        run.append((start, end, item))
+    return [item for _, _, item in reversed(run)]
+
+
+def respectively(text: str, figures: list[Token], years: list[tuple[int, int]]) -> dict[int, tuple[str, object]]:
+    """'... tahun 2022 dan 2023 masing-masing 3.120 dan 3.405 orang': {offset of each figure:
+    ("year", 2022) / ("year", 2023)}; with 'laki-laki dan perempuan masing-masing ...' the
+    sub-groups in order ("scope", (scope, level)). Empty when the counts do not line up."""
+    cue = _respectively().search(text)
+    if not cue:
+        return {}
+    after = [t for t in figures if t.start >= cue.end()]
+    if after:
+        after = [t for t in after if t.unit == after[0].unit]
+    year_items = [(pos, pos + 4, y) for pos, y in years]
+    listed: list[tuple[str, object]] = [("year", y) for y in _run_before(year_items, text, cue.start())]
+    if len(listed) < 2:
+        norm = text.lower()
+        groups = sorted((m.start(), m.end(), (scope, level)) for level, scope, _, pat in _subgroups()
+                        if "\\1" not in scope for m in pat.finditer(norm))
+        listed = [("scope", g) for g in _run_before(groups, norm, cue.start())]
+    if len(listed) < 2 or len(after) < len(listed):
+        return {}
+    return {t.start: item for t, item in zip(after, listed)}
