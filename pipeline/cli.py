@@ -5,6 +5,8 @@ A thin layer over `pipeline.build.run`; tests call the library directly.
 
 from __future__ import annotations
 
+import json
+
 import sys
 from collections import Counter
 from pathlib import Path
@@ -124,20 +126,29 @@ def _summary(db: Path) -> None:
         ).fetchall()
         mismatches = dict(con.execute("SELECT report_id, count(*) FROM observations WHERE status = 'mismatch' GROUP BY ALL").fetchall())
         skipped = con.execute("SELECT source_file, message FROM warnings WHERE report_id IS NULL").fetchall()
+        coverage = dict(con.execute("SELECT report_id, coverage FROM reports").fetchall())
+        low = con.execute("SELECT w.source_file, w.message FROM warnings w WHERE w.code = 'low_coverage' "
+                          "ORDER BY w.source_file").fetchall()
     finally:
         con.close()
     by_report: dict[str, Counter] = {}
     for rid, ind, n in counts:
         by_report.setdefault(rid, Counter())[ind] = n
     table = Table(title="Warehouse summary", show_lines=False)
-    for col in ("regency", "province", "year", "period", "observations per indicator", "conflicts", "mismatches", "warnings"):
+    for col in ("regency", "province", "year", "period", "observations per indicator", "headline", "conflicts", "mismatches", "warnings"):
         table.add_column(col, overflow="fold")
     for rid, src, regency, province, year, period, n_conf, n_warn in reports:
         c = by_report.get(rid, Counter())
         per = " ".join(f"{SHORT.get(k, k)}:{v}" for k, v in sorted(c.items(), key=lambda kv: list(SHORT).index(kv[0]) if kv[0] in SHORT else 99))
+        cover = json.loads(coverage.get(rid) or "{}")
+        n_yield, n_all = len(cover.get("yielded", [])), len(cover.get("yielded", [])) + len(cover.get("missing", []))
+        headline = f"[bold red]{n_yield}/{n_all} LOW[/bold red]" if cover.get("low") else f"{n_yield}/{n_all}"
         # names come from files: escaped, so a '[' in them is text, not rich markup
-        table.add_row(escape(regency), escape(province or "?"), str(year), period, per, str(n_conf), str(mismatches.get(rid, 0)), str(n_warn))
+        table.add_row(escape(regency), escape(province or "?"), str(year), period, per, headline, str(n_conf),
+                      str(mismatches.get(rid, 0)), str(n_warn))
     console.print(table)
+    for src, msg in low:
+        console.print(f"[bold red]! {escape(src)}: {escape(msg)}[/bold red]")
     for src, msg in skipped:
         console.print(f"[yellow]skipped {escape(src)}: {escape(msg)}[/yellow]")
 

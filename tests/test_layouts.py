@@ -214,3 +214,21 @@ def test_seeds_have_no_low_coverage(con):
     assert n == 0
     cover = con.execute("SELECT regency, coverage FROM reports").fetchall()
     assert all('"low": false' in c for _, c in cover)
+
+
+def test_build_summary_highlights_low_coverage(tmp_path):
+    # Paser (001_..., 1927 lines) with every table line removed: only its prose is left
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from tests.conftest import RAW
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = (RAW / "001_579666cb9ad43d5a.txt").read_text(encoding="utf-8").split("\n")
+    prose = [ln for ln in lines if "\t" not in ln and not ln.lstrip().startswith("|") and "<t" not in ln.lower()]
+    (raw / "paser_tanpa_tabel.txt").write_text("\n".join(prose), encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", "--raw", str(raw), "--db", str(tmp_path / "c" / "w.duckdb"), "-q"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "LOW" in result.output and "low coverage" in result.output and "placement_rate" in result.output
