@@ -295,6 +295,15 @@ def test_respectively_that_does_not_line_up_is_left_alone():
     assert values_of(out, "tpt") == [(5.3, "total", "total", 2023, "actual", "percent")]
 
 
+def test_the_quarter_a_sentence_names():
+    clear_document_caches()
+    out = read("Realisasi penempatan tenaga kerja pada triwulan I tahun 2023 sebanyak 151 orang dari target 620 orang.")
+    got = sorted((o.kind, o.period, o.value) for o in out.observations)
+    assert got == [("actual", "Q1", 151), ("target", "annual", 620)]
+    whole = read("Realisasi anggaran sampai dengan triwulan IV sebesar 96,02%.")
+    assert [o.period for o in whole.observations] == ["annual"]
+
+
 def test_a_count_followed_by_its_year():
     out = read("Pencari kerja terdaftar sebanyak 2.310 orang pada tahun 2022.", report_year=2023)
     assert values_of(out, "job_seekers_registered") == [(2310, "total", "total", 2022, "actual", "persons")]

@@ -64,6 +64,21 @@ def sentence_year(text: str, start: int, end: int, report_year: int, spans: list
     return ys[-1] if ys else report_year
 
 
+UP_TO = re.compile(r"\b(s\.?\s?/?d\.?|sampai dengan|hingga|sd)\s*$", re.I)
+
+
+def sentence_period(before: str) -> str | None:
+    """The quarter or semester a sentence puts a realised figure in ("pada triwulan I tahun 2023
+    sebanyak 140 orang" -> Q1); "sampai dengan triwulan IV" is the whole year (None)."""
+    period = _period_of(before)
+    if period is None:
+        return None
+    m = re.search(r"(tribulan|triwulan|tribunan|tribunal|trimester|trw|tw|semester)\b", before, re.I)
+    if period in ("Q4", "S2") and m and UP_TO.search(before[: m.start()]):
+        return None
+    return period
+
+
 def table_year(table: Table, report_year: int) -> tuple[int, str | None, str]:
     """(year, period-or-None, why) for values in the table without a year of their own."""
     for line, text in reversed(table.caption):

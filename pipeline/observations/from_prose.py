@@ -24,7 +24,7 @@ import re
 from pipeline.knowledge import compiled, indicators, normalise, pattern, vocabulary
 from pipeline.numbers import NumberError
 from pipeline.observations.classify import Match, classify, warehouse_unit
-from pipeline.observations.context import YEAR_AFTER, sentence_year, value_period, year_spans
+from pipeline.observations.context import YEAR_AFTER, sentence_period, sentence_year, value_period, year_spans
 from pipeline.observations.model import ContextValue, Extraction, Observation
 from pipeline.observations.prose_budget import read_budget_sentence
 from pipeline.observations.prose_forms import formula, list_item
@@ -269,7 +269,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             year, note = tpt_source_year, f"the report names BPS August {tpt_source_year} as its TPT source"
         place = place_of(text[c0:start], ctx)
         line = s.line_at(start)
-        period = value_period(kind, match.indicator, year, ctx.report_year, ctx.period)
+        period = value_period(kind, match.indicator, year, ctx.report_year, ctx.period,
+                              None if kind == "target" else sentence_period(text[max(0, start - 80) : start]))
         if plan and kind == "actual" and year == ctx.report_year:
             kind, note = "target", _join(note, "planned (the paragraph schedules it for later in the year)")
             period = "annual"
