@@ -24,6 +24,19 @@ def clean_cell(text: str) -> str:
     return SPACE_RE.sub(" ", t).strip()
 
 
+WRAPPED_AT_HYPHEN = re.compile(r"\w-$")
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Two pieces of one label that a line wrap separated. A wrap right after a hyphen
+    ("RKA-" / "SKPD") keeps the word whole; any other wrap was a space."""
+    if not first or not second:
+        return first or second
+    if WRAPPED_AT_HYPHEN.search(first) and second[:1].isalnum():
+        return first + second
+    return f"{first} {second}"
+
+
 @dataclass
 class Cell:
     text: str

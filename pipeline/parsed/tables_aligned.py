@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from pipeline.parsed.furniture import furniture_lines
 from pipeline.parsed.headers import is_numeric_cell
-from pipeline.parsed.model import Cell, Row, Table, clean_cell
+from pipeline.parsed.model import Cell, Row, Table, clean_cell, join_wrapped
 
 CHUNK = re.compile(r"\S+(?: \S+)*")
 MAX_BLANKS_INSIDE = 1  # a single blank line may separate rows; two end the table
@@ -253,7 +253,7 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
         for col, c in enumerate(extra.cells):
             if c.text:
                 old = row.cells[col].text
-                row.cells[col].text = f"{c.text} {old}".strip() if before else f"{old} {c.text}".strip()
+                row.cells[col].text = join_wrapped(c.text, old) if before else join_wrapped(old, c.text)
 
     for k, line_chunks in parsed:
         has_value = any(_numeric(x) for x in line_chunks)

@@ -25,6 +25,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from pipeline.parsed.model import join_wrapped
 from pipeline.raw.decode import MIN_TEXT_CHARS, RawInputError
 
 LINE_TOLERANCE = 3.0  # points: words whose tops differ less are on one line
@@ -214,7 +215,7 @@ def _join_cell_lines(text: str) -> str:
         if out and out[-1].isdigit() and NUMBER_TAIL.match(part) and re.search(r"\d[.,]\d{1,3}$", out):
             out += part
         else:
-            out = f"{out} {part}" if out else part
+            out = join_wrapped(out, part)
     return out
 
 
