@@ -239,6 +239,13 @@ def test_millions_without_money_words_are_no_rupiah():
     assert [(t.unit, t.scale) for t in tokens("anggaran 2023 cukup, angkatan kerja sebanyak 1,2 juta")][-1] == (None, 1e6)
 
 
+def test_akan_is_a_channel_only_after_melalui():
+    out = read("Tenaga kerja yang ditempatkan melalui mekanisme AKAN sebanyak 38 orang.")
+    assert values_of(out, "placements") == [(38, "AKAN", "channel", 2023, "actual", "persons")]
+    out = read("Pencari kerja yang akan ditempatkan sebanyak 52 orang.")
+    assert [v[1] for v in values_of(out, "placements")] in ([], ["total"])
+
+
 def test_a_district_is_its_own_scope():
     scope = subgroup("pencari kerja terdaftar di Kecamatan Pauh sebanyak", " orang", "")
     assert scope == ("Kecamatan Pauh", "area")
