@@ -108,6 +108,11 @@ def test_scale_words_multiply(text, value, unit):
     assert tok.parse().value == pytest.approx(value)
 
 
+def test_english_thousands_in_a_sentence():
+    out = read("Jumlah angkatan kerja sebanyak 1,184,302 orang.")
+    assert values_of(out, "labour_force") == [(1184302, "total", "total", 2023, "actual", "persons")]
+
+
 def test_an_m_without_rupiah_is_no_billion():
     tok = tokens("jalan sepanjang 4,78 M")[0]
     assert tok.scale == 1.0 and tok.unit is None
