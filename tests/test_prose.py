@@ -407,3 +407,25 @@ def test_gender_rows_of_a_table_are_subgroups_not_courses():
     got = sorted((o.scope, o.scope_level, o.value) for o in ext.observations if o.indicator == "job_seekers_registered")
     assert got == [("Laki-laki", "subgroup", 1317), ("Perempuan", "subgroup", 1062), ("total", "total", 2379)]
     assert ext.training_courses == []
+
+
+# ---- no input breaks the reader ------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["Rp", "Rp.", "miliar", "juta", "M", "T", "ribu", "orang", "kasus", "persen", "%", "tahun", "2023", "2022",
+          "masing-masing", "dan", ",", ".", ";", ":", "(", ")", "-", "/", "laki-laki", "perempuan", "APBD", "APBN",
+          "Kecamatan", "melalui", "AKL", "target", "realisasi", "capaian", "pagu", "anggaran", "TPT",
+          "tingkat pengangguran terbuka", "pencari kerja terdaftar", "yang ditempatkan", "di antaranya",
+          "triwulan", "I", "IV", "s.d.", "covid-19", "No.", "[1]", "\n", "Tingkat Pengangguran\nTerbuka"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.from_regex(r"\d{1,4}([.,]\d{1,3}){0,3}", fullmatch=True)),
+                max_size=40))
+def test_any_mix_of_words_and_numbers_reads_without_error(pieces):
+    out = read(" ".join(pieces))
+    for o in out.observations:
+        assert o.value == o.value and o.unit in ("percent", "rupiah", "persons", "count", "cases")
+        assert 1 <= o.source_line and o.period in ("annual", "Q1", "Q2", "Q3", "Q4", "S1", "S2")
