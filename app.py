@@ -78,13 +78,13 @@ with st.sidebar.expander(t("deck.title", n=len(st.session_state.get("deck", {}))
             st.rerun()
     if deck:
         regs = ", ".join(st.session_state.get("f_regency", all_regencies))
-        labels = {"note": t("deck.note")}
+        labels = {"note": t("deck.note"), "findings": t("find.title")}
         title = t("deck.cover_title")
 
         def pptx() -> bytes:  # built only when clicked; python-pptx is imported then, not at start-up
             from dashboard.deck import build_deck
 
-            return build_deck(list(deck.values()), title, regs, labels)
+            return build_deck(list(deck.values()), title, regs, labels, lang=lang)
 
         st.download_button(
             t("deck.build"), pptx,

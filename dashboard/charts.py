@@ -298,3 +298,19 @@ def achievement_bars(labels: list[str], values: list[float], colour: str, lang: 
     fig.update_yaxes(showticklabels=False, categoryorder="array", categoryarray=list(reversed(cats)),
                      range=[-0.5, len(cats) - 0.5], automargin=False, fixedrange=True)
     return fig
+
+
+def fit_row_labels(fig: go.Figure) -> go.Figure:
+    """After a figure is given another height (an export, a slide), put each row label (above
+    its bar, see `_row_label`) half a bar above its row again: the slot per row has changed."""
+    cats = fig.layout.yaxis.categoryarray
+    if not cats or not fig.layout.height:
+        return fig
+    m = fig.layout.margin
+    slot = (fig.layout.height - (m.t or 0) - (m.b or 0)) / len(cats)
+    widths = [w for tr in fig.data if tr.type == "bar" for w in ([tr.width] if isinstance(tr.width, (int, float)) else [])]
+    bar = max(widths, default=BAR)
+    for ann in fig.layout.annotations:
+        if ann.yref == "y" and ann.yshift:
+            ann.yshift = slot * bar / 2 + 1
+    return fig

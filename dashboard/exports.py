@@ -64,12 +64,18 @@ def standalone_figure(spec: ExportSpec, with_title: bool = True, with_notes: boo
     lines = ([spec.footnote] + spec.notes) if with_notes else []
     text = "<br>".join(_wrap(plain(line), 150) for line in lines if line)  # sources name files: text
     n_lines = text.count("<br>") + 1 if text else 0
+    top, bottom = (90 if with_title else 40), 60 + 16 * n_lines
+    extra = top + bottom - sum(getattr(spec.figure.layout.margin, k) or 0 for k in ("t", "b"))
     fig.update_layout(
-        width=IMAGE_SIZE["width"], height=IMAGE_SIZE["height"], font_family=FONT,
-        margin=dict(l=60, r=30, t=90 if with_title else 40, b=60 + 16 * n_lines),
+        # a chart with many rows keeps its own row height (every label drawn), the slide shape otherwise
+        width=IMAGE_SIZE["width"], height=max(IMAGE_SIZE["height"], (spec.figure.layout.height or 0) + extra), font_family=FONT,
+        margin=dict(l=60, r=30, t=top, b=bottom),
         title=dict(text=plain(spec.title), x=0.01, xanchor="left", font_size=20) if with_title else None,
         legend=dict(y=1.0, yanchor="bottom"),
     )
+    from dashboard.charts import fit_row_labels
+
+    fit_row_labels(fig)
     if text:
         fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                            yshift=-40, showarrow=False, align="left", font=dict(size=11, color="#555"))

@@ -21,7 +21,12 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from dashboard import charts, exports
 from dashboard.comparability import footnote, notes
 from dashboard.components import export_table
-from dashboard.deck import build_deck
+from datetime import date
+
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches
+
+from dashboard.deck import PICTURE_HEIGHT, PICTURE_PX, build_deck, slide_figure
 from dashboard.exports import ExportSpec, chart_image, csv_bytes, image, standalone_figure, xlsx_bytes
 from dashboard.i18n import t
 from dashboard.style import colour_map
@@ -254,12 +259,16 @@ def test_xlsx_of_an_empty_table(table):
 
 # ---- briefing deck ----------------------------------------------------------------------------------
 
-LABELS = {"note": t("deck.note", LANG)}  # as app.py passes them
+LABELS = {"note": t("deck.note", LANG), "findings": t("find.title", LANG)}  # as app.py passes them
+FINDINGS = ["Muara Enim has the lowest TPT, 3.92% (000_dca929226cb0e028.txt, line 612) in 2023."]
+DAY = date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
 def deck(specs):
-    data = build_deck([s for s, _ in specs], t("deck.cover_title", LANG), "Bungo, Lumajang, Muara Enim", LABELS)
+    with_findings = [ExportSpec(s.title, s.figure, s.footnote, s.notes, FINDINGS) for s, _ in specs]
+    data = build_deck(with_findings, t("deck.cover_title", LANG), "Bungo, Lumajang, Muara Enim", LABELS, lang=LANG,
+                      today=DAY)
     return Presentation(io.BytesIO(data))
 
 
@@ -272,9 +281,51 @@ def test_deck_has_a_title_slide_and_one_slide_per_chart(deck):
     assert len(slides) == 7
     assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=1e-3)  # 16:9
     cover = slides[0]
-    assert cover.shapes.title.text == "District labour performance"
-    assert "Bungo, Lumajang, Muara Enim" in cover.placeholders[1].text
+    texts = _texts(cover)
+    assert texts[0] == "District labour performance"
+    assert "Bungo, Lumajang, Muara Enim" in texts
     assert not [sh for sh in cover.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_deck_title_slide_is_laid_out_for_16_9(deck):
+    """Every shape of the title slide lies inside the wide slide and is centred on it; the title
+    is large, the rest legible when projected, and the date is written out in the reader's language."""
+    cover = list(deck.slides)[0]
+    W, H = deck.slide_width, deck.slide_height
+    boxes = [sh for sh in cover.shapes if sh.has_text_frame and sh.text_frame.text]  # the accent rule has none
+    assert len(boxes) == 3
+    for sh in cover.shapes:
+        assert 0 <= sh.left and sh.left + sh.width <= W and 0 <= sh.top and sh.top + sh.height <= H, sh.name
+        assert abs((sh.left + sh.width / 2) - W / 2) < Emu(Inches(0.05)), sh.name  # centred horizontally
+    tops = [sh.top for sh in boxes]
+    assert tops == sorted(tops)  # title, areas, date from top to bottom
+    sizes = [p.font.size.pt for sh in boxes for p in sh.text_frame.paragraphs]
+    assert sizes[0] >= 36 and min(sizes) >= 18
+    assert all(p.alignment == PP_ALIGN.CENTER for sh in boxes for p in sh.text_frame.paragraphs)
+    assert _texts(cover)[-1] == "1 December 2026"
+
+
+def test_deck_date_is_written_in_indonesian(specs):
+    data = build_deck([specs[0][0]], t("deck.cover_title", "id"), "Bungo", {"note": t("deck.note", "id")}, lang="id",
+                      today=DAY)
+    cover = list(Presentation(io.BytesIO(data)).slides)[0]
+    assert _texts(cover)[-1] == "1 Desember 2026"
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_deck_chart_fonts_are_legible_when_projected(specs, i):
+    """Chart images are 960 px wide on a 9.24 in picture: 1 px ≈ 0.69 pt, so 21 px ≥ 14 pt."""
+    fig = slide_figure(specs[i][0])
+    px_to_pt = (PICTURE_HEIGHT * 16 / 9) / Emu(Inches(1)) * 72 / PICTURE_PX[0]
+    sizes = [fig.layout.font.size, fig.layout.xaxis.tickfont.size, fig.layout.yaxis.tickfont.size]
+    sizes += [a.font.size for a in fig.layout.annotations]
+    assert min(s for s in sizes if s is not None) * px_to_pt >= 14
+
+
+def test_deck_speaker_notes_carry_the_findings(deck):
+    for slide in list(deck.slides)[1:]:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes.startswith(LABELS["findings"]) and FINDINGS[0] in notes
 
 
 @pytest.mark.parametrize("i", range(6))

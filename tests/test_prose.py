@@ -108,6 +108,11 @@ def test_scale_words_multiply(text, value, unit):
     assert tok.parse().value == pytest.approx(value)
 
 
+def test_english_thousands_in_a_sentence():
+    out = read("Jumlah angkatan kerja sebanyak 1,184,302 orang.")
+    assert values_of(out, "labour_force") == [(1184302, "total", "total", 2023, "actual", "persons")]
+
+
 def test_an_m_without_rupiah_is_no_billion():
     tok = tokens("jalan sepanjang 4,78 M")[0]
     assert tok.scale == 1.0 and tok.unit is None
@@ -237,6 +242,13 @@ def test_a_provincial_budget_is_one_funding_source():
 
 def test_millions_without_money_words_are_no_rupiah():
     assert [(t.unit, t.scale) for t in tokens("anggaran 2023 cukup, angkatan kerja sebanyak 1,2 juta")][-1] == (None, 1e6)
+
+
+def test_akan_is_a_channel_only_after_melalui():
+    out = read("Tenaga kerja yang ditempatkan melalui mekanisme AKAN sebanyak 38 orang.")
+    assert values_of(out, "placements") == [(38, "AKAN", "channel", 2023, "actual", "persons")]
+    out = read("Pencari kerja yang akan ditempatkan sebanyak 52 orang.")
+    assert [v[1] for v in values_of(out, "placements")] in ([], ["total"])
 
 
 def test_a_district_is_its_own_scope():
@@ -395,3 +407,25 @@ def test_gender_rows_of_a_table_are_subgroups_not_courses():
     got = sorted((o.scope, o.scope_level, o.value) for o in ext.observations if o.indicator == "job_seekers_registered")
     assert got == [("Laki-laki", "subgroup", 1317), ("Perempuan", "subgroup", 1062), ("total", "total", 2379)]
     assert ext.training_courses == []
+
+
+# ---- no input breaks the reader ------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["Rp", "Rp.", "miliar", "juta", "M", "T", "ribu", "orang", "kasus", "persen", "%", "tahun", "2023", "2022",
+          "masing-masing", "dan", ",", ".", ";", ":", "(", ")", "-", "/", "laki-laki", "perempuan", "APBD", "APBN",
+          "Kecamatan", "melalui", "AKL", "target", "realisasi", "capaian", "pagu", "anggaran", "TPT",
+          "tingkat pengangguran terbuka", "pencari kerja terdaftar", "yang ditempatkan", "di antaranya",
+          "triwulan", "I", "IV", "s.d.", "covid-19", "No.", "[1]", "\n", "Tingkat Pengangguran\nTerbuka"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.from_regex(r"\d{1,4}([.,]\d{1,3}){0,3}", fullmatch=True)),
+                max_size=40))
+def test_any_mix_of_words_and_numbers_reads_without_error(pieces):
+    out = read(" ".join(pieces))
+    for o in out.observations:
+        assert o.value == o.value and o.unit in ("percent", "rupiah", "persons", "count", "cases")
+        assert 1 <= o.source_line and o.period in ("annual", "Q1", "Q2", "Q3", "Q4", "S1", "S2")

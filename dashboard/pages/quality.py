@@ -2,12 +2,27 @@
 conflict and mismatch per report, a searchable table of all observations, and a viewer showing
 the raw report text around any cited line."""
 
+import json
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.components import line_viewer, readable
 from dashboard.i18n import kind_label, period_label, t
+from dashboard.safe import md
 from dashboard.view import current_view
+
+
+
+def coverage_of(text) -> dict:
+    """reports.coverage: {"yielded": [...], "missing": [...], "low": bool, "reasons": [...]}."""
+    try:
+        out = json.loads(text) if isinstance(text, str) else {}
+    except ValueError:
+        out = {}
+    return out if isinstance(out, dict) else {}
+
 
 v = current_view()
 st.title(t("page.quality"))
@@ -29,6 +44,29 @@ st.dataframe(v.reports_shown()[["regency", "province", "agency", "report_year", 
                                 "n_lines", "encoding", "n_observations", "n_conflicts", "n_warnings"]]
              .rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
 
+# ---- coverage: which headline indicators each report yielded (low coverage highlighted) -----------
+st.subheader(t("quality.coverage_title"))
+st.caption(t("quality.coverage_help"))
+warn_rows = data.warnings(v.regencies)
+low_msgs = warn_rows[warn_rows["code"] == "low_coverage"]
+coverage = []
+for rep in v.reports_shown().to_dict("records"):
+    cov = coverage_of(rep.get("coverage"))
+    low = bool(cov.get("low")) or rep["source_file"] in set(low_msgs["source_file"])
+    coverage.append({"regency": rep["regency"], "source_file": rep["source_file"], "low": low,
+                     "yielded": ", ".join(v.short(i) for i in cov.get("yielded", [])) or "–",
+                     "missing": ", ".join(v.short(i) for i in cov.get("missing", [])) or "–"})
+    if low:  # never silently thin: say which report, what it gave and what is missing, and why
+        reasons = "; ".join(cov.get("reasons") or []) or "; ".join(low_msgs[low_msgs["source_file"] == rep["source_file"]]["message"])
+        st.error(md(t("quality.low_coverage", regency=rep["regency"], file=rep["source_file"],
+                      yielded=coverage[-1]["yielded"], missing=coverage[-1]["missing"], reasons=reasons or "–")),
+                 icon="⚠️")
+if coverage:
+    frame = pd.DataFrame(coverage)
+    styled = frame.drop(columns="low").rename(columns=lambda c: t(f"col.{c}")).style.apply(
+        lambda row: ["background-color:#fde2e1" if frame.loc[row.name, "low"] else "" for _ in row], axis=1)
+    st.dataframe(styled, hide_index=True, width="stretch")
+
 # ---- conflicts and mismatches ------------------------------------------------------------------
 conf = data.conflicts(v.regencies)
 mism = data.mismatches(v.regencies)
@@ -40,7 +78,8 @@ per_report = (v.reports_shown()[["regency", "source_file"]]
               .merge(mism.groupby("regency").size().rename("n_mismatches"), on="regency", how="left")
               .fillna({"n_conflicts": 0, "n_mismatches": 0}).astype({"n_conflicts": int, "n_mismatches": int}))
 st.dataframe(per_report.rename(columns=lambda c: t(f"col.{c}")), hide_index=True)
-tab_c, tab_m, tab_w = st.tabs([t("quality.conflicts_tab"), t("quality.mismatches_tab"), t("quality.warnings_tab")])
+tab_c, tab_m, tab_s, tab_w = st.tabs([t("quality.conflicts_tab"), t("quality.mismatches_tab"), t("quality.suspect_tab"),
+                                      t("quality.warnings_tab")])
 with tab_c:
     st.caption(t("quality.conflicts_help"))
     shown = conf.drop(columns=["source_file"]).assign(kind=conf["kind"].map(kind_label),
@@ -52,8 +91,17 @@ with tab_m:
     st.dataframe(readable(mism[["regency", "indicator", "scope", "year", "period", "kind", "value", "unit",
                                 "source_file", "source_line", "source_text"]]), hide_index=True, width="stretch")
 with tab_w:
-    st.dataframe(data.warnings(v.regencies).rename(columns=lambda c: t(f"col.{c}")), hide_index=True,
-                 width="stretch")
+    warn_shown = warn_rows.rename(columns=lambda c: t(f"col.{c}"))
+    st.dataframe(warn_shown.style.apply(
+        lambda row: ["background-color:#fde2e1" if warn_rows.loc[row.name, "code"] == "low_coverage" else "" for _ in row],
+        axis=1), hide_index=True, width="stretch")
+with tab_s:
+    st.caption(t("quality.suspect_help"))
+    doubtful = data.all_observations()
+    doubtful = doubtful[(doubtful["status"] == "suspect") & doubtful["regency"].isin(v.regencies)]
+    st.dataframe(readable(doubtful[["regency", "indicator", "scope", "year", "period", "kind", "value", "unit", "method",
+                                    "status_reason", "source_file", "source_page", "source_line", "source_text"]]),
+                 hide_index=True, width="stretch")
 
 # ---- all observations, searchable ----------------------------------------------------------------
 st.subheader(t("quality.observations_title"))
@@ -63,7 +111,7 @@ f1, f2, f3 = st.columns([2, 1, 1])
 needle = f1.text_input(t("quality.search"), key="q_search", placeholder=t("quality.search_placeholder"))
 ind = f2.multiselect(t("col.indicator"), sorted(obs["indicator"].unique()), key="q_indicator",
                      placeholder=t("quality.choose"))
-status = f3.multiselect(t("col.status"), ["ok", "conflict", "mismatch"], key="q_status", placeholder=t("quality.choose"))
+status = f3.multiselect(t("col.status"), ["ok", "conflict", "mismatch", "suspect"], key="q_status", placeholder=t("quality.choose"))
 if needle:
     mask = obs["source_text"].str.contains(needle, case=False, regex=False, na=False) | \
         obs["scope"].str.contains(needle, case=False, regex=False, na=False) | \

@@ -19,7 +19,8 @@ from pipeline.knowledge import normalise, pattern, per_document, vocabulary
 from pipeline.numbers import Parsed, parse_number
 from pipeline.observations.classify import unit_of
 
-NUMBER = re.compile(r"(?:(?<=[Rr][Pp])|(?<![\w.,/]))(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+# 1.234.567,89 (Indonesian), 1,234,567.89 (English, two groups or more), 3,92 / 5.39 / 3.111
+NUMBER = re.compile(r"(?:(?<=[Rr][Pp])|(?<![\w.,/]))(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 YEAR = re.compile(r"(19|20)\d{2}")
 BEFORE, AFTER = 24, 40
 
