@@ -210,7 +210,7 @@ def _digests(files: list[Path], budget: Budget) -> tuple[dict[str, str], dict[st
             size = p.stat().st_size
             if size > budget.bytes:
                 problems[p.name] = FileProblem(
-                    p.name, "error", "over_budget",
+                    p.name, "error", "too_large",
                     f"{p.name}: skipped — {size / 1e6:.1f} MB is over the per-report size budget of "
                     f"{budget.bytes / 1e6:g} MB (raise it with --max-mb if the file is genuine)")
                 continue

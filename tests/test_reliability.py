@@ -141,7 +141,7 @@ def test_file_over_the_size_budget_is_skipped_with_a_message(tmp_path):
     (raw / "besar.txt").write_bytes((RAW / BUNGO).read_bytes() * 2)  # ~150 KB
     outcome = run(raw, tmp_path / "w.duckdb", export=False, budget=Budget(bytes=100_000))
     p = problems(outcome)["besar.txt"]
-    assert (p.severity, p.code) == ("error", "over_budget")
+    assert (p.severity, p.code) == ("error", "too_large")
     assert "size budget of 0.1 MB" in p.message and "--max-mb" in p.message
     assert regencies(tmp_path / "w.duckdb") == BOTH
 
