@@ -28,6 +28,9 @@ MAX_CONTINUATION_LEN = 90  # a longer single-chunk line is prose, not a wrapped 
 MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed, running header)
 MAX_WRAPPED_LINES = 8
 RECENT_ROWS = 4  # rows above a blank line or page break that the next row must line up with  # a label wrapped over more lines than this is not a table cell
+# a line right below the last row continues its label when it reads as the rest of a phrase
+# (lower case, or a unit in brackets); "Sumber: ..." or a new heading does not
+WRAP_TAIL = re.compile(r"^[a-z(]")
 LIST_MARKER = re.compile(r"^(\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.I)
 
 
@@ -60,6 +63,12 @@ def _aligned_with(line: list[Chunk], spans: list[tuple[int, int]]) -> bool:
     return hits >= max(len(line) - 1, 0.6 * len(line))
 
 
+def _in_a_column(c: Chunk, spans: list[tuple[int, int]]) -> bool:
+    """A one-cell line belongs to the block when it starts or ends where a column does, or
+    sits inside one (a "(%)" centred under "Capaian")."""
+    return any(abs(c.start - s) <= 1 or abs(c.end - e) <= 1 or (s <= c.start and c.end <= e + 1) for s, e in spans)
+
+
 def _page_gaps(lines: list[str], furniture: set[int]) -> set[int]:
     """Blank lines that belong to a page break (next to furniture, through other blanks)."""
     gap: set[int] = set()
@@ -84,7 +93,7 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
         if len(ch) < 2:
             i += 1
             continue
-        start = last_multi = i
+        start = last_multi = tail = i
         seen = [(x.start, x.end) for x in ch]
         recent_rows = [list(seen)]  # the cells of the last rows, to tell a new table from a row after a blank
         recent = list(seen)
@@ -115,12 +124,16 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
                 recent = [span for row in recent_rows for span in row]
                 last_multi = j
             elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
-                    or not any(abs(c[0].start - s) <= 1 for s, _ in seen):
-                break  # prose, or text that does not start where a column starts
+                    or not _in_a_column(c[0], seen):
+                break  # prose, or text that does not sit in a column
+            elif blanks == 0 and tail == j - 1 and WRAP_TAIL.match(c[0].text):
+                tail = j  # the last row's label wrapped onto this line
             blanks = 0
+            if len(c) >= 2:
+                tail = j
             j += 1
-        spans.append((start, last_multi))
-        i = last_multi + 1
+        spans.append((start, tail))
+        i = tail + 1
     return spans
 
 
@@ -255,11 +268,15 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
                 old = row.cells[col].text
                 row.cells[col].text = join_wrapped(c.text, old) if before else join_wrapped(old, c.text)
 
+    header_texts: list[list[str]] = []
     for k, line_chunks in parsed:
         has_value = any(_numeric(x) for x in line_chunks)
         if not seen_value and not has_value:
             rows.append(make_row(k, line_chunks))
+            header_texts.append([x.text for x in line_chunks])
             continue
+        if seen_value and [x.text for x in line_chunks] in header_texts:
+            continue  # the header printed again at the top of the next page
         if has_value:
             row = make_row(k, line_chunks)
             # the label was printed above its numbers only when the row has no text of its own
