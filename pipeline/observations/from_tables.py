@@ -104,7 +104,9 @@ def _budget_roles_for_rupiah_columns(cols: list[Column]) -> None:
     roles = [c.role for c in cols]
     if "budget_realized" in roles and "budget_absorption" not in roles:
         k = roles.index("budget_realized")
-        if k + 1 < len(cols) and cols[k + 1].role == "achievement":
+        # "Realisasi (Rp) | Persentase (%)": the share beside a realisation is its absorption
+        if k + 1 < len(cols) and (cols[k + 1].role == "achievement" or cols[k + 1].role is None
+                                  and re.fullmatch(r"\(?(persentase|persen|%)\)?( \(%\))?", normalise(cols[k + 1].label))):
             cols[k + 1].role, cols[k + 1].domain = "budget_absorption", "budget"
 
 
@@ -190,7 +192,10 @@ def _performance_rows(table: Table, cols: list[Column], rows: list[Aligned], tab
                 unit = "percent" if kind == "achievement" else (v.unit or base_unit or hint)
                 if is_budget_table and not has_indicator_col and (kind == "achievement" or unit in (None, "percent")):
                     continue  # a programme's output % is not an indicator value
-                match = classify(ar.label, unit if kind != "achievement" else _value_unit(kinds, base_unit or hint))
+                cls_unit = unit if kind != "achievement" else _value_unit(kinds, base_unit or hint)
+                if cls_unit is None and kind != "achievement" and v.decimals == 0 and v.value > 100:
+                    cls_unit = "number"  # "Pencari kerja ditempatkan | 3.132": a whole number over 100 is a count, not the rate
+                match = classify(ar.label, cls_unit)
                 if match is None:
                     continue
                 vyear, note = year, None

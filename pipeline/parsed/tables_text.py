@@ -128,15 +128,18 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
         if current:
             rows.append(Row(current, current[0].line))
         rows = [r for r in rows if any(c.text for c in r.cells)] if len(rows) > 1 else rows
+        cut = False
         if not tabbed:
             rows = _without_caption(rows)
             if rows:
                 start = rows[0].line - 1
-        if len(rows) >= 3 and (tabbed or _plain_grid(rows)):
+            kept = _before_next_heading(rows)
+            cut, rows = len(kept) < len(rows), kept
+        if len(rows) >= 3 and (tabbed or _plain_grid(rows)) or not tabbed and _header_and_row(rows):
             end = max(c.line for r in rows for c in r.cells)
             tables.append(Table("flat", start + 1, end, rows))
             taken.update(range(start, end))
-            i = max(i, end)
+            i = end if cut else max(i, end)  # after a cut, the text below may hold the next table
         elif tabbed:
             i = max(i, start + 1)
         else:
@@ -157,6 +160,38 @@ def _without_caption(rows: list[Row]) -> list[Row]:
     while k < first_value - 1 and any(CAPTION_WORDS.search(c.text) for c in rows[k].cells):
         k += 1
     return rows[k:]
+
+
+# Without indentation nothing but the blank lines marks a row; a row that opens with a source
+# note, a table title or a section heading is no row: the table ended above it.
+TABLE_END = re.compile(r"^(sumber|source|keterangan|catatan|tabel|table|gambar|grafik|bab\s+[ivx\d]+\b|[a-h]\.\s+[A-Z])", re.I)
+
+
+def _before_next_heading(rows: list[Row]) -> list[Row]:
+    from pipeline.parsed.headers import is_numeric_cell
+
+    first_value = next((k for k, r in enumerate(rows) if any(is_numeric_cell(c.text) for c in r.cells)), None)
+    if first_value is None:
+        return rows
+    for k in range(first_value + 1, len(rows)):
+        first = next((c.text for c in rows[k].cells if c.text), "")
+        if TABLE_END.match(first):
+            return rows[:k]
+    return rows
+
+
+def _header_and_row(rows: list[Row]) -> bool:
+    """A one-row table ("Uraian | Anggaran (Rp) | Realisasi (Rp) | %" over one line of
+    figures): a header of three or more words over a row of as many cells, most of them numbers."""
+    if len(rows) != 2:
+        return False
+    head, body = rows
+    numbers = sum(bool(PLAIN_NUMBER.fullmatch(c.text)) for c in body.cells)
+    return len(head.cells) >= 3 and len(head.cells) == len(body.cells) and numbers >= 2 and numbers >= len(body.cells) - 1 \
+        and not any(re.search(r"\d", c.text) for c in head.cells if not re.search(r"\b(19|20)\d\d\b", c.text))
+
+
+PLAIN_NUMBER = re.compile(r"(rp\.?\s*)?-?\d[\d.,]*\s*(%|,-)?", re.I)
 
 
 def _plain_grid(rows: list[Row]) -> bool:
