@@ -224,6 +224,32 @@ def _with_header_columns(parsed: list[tuple[int, list[Chunk]]], first_value: int
     return merged
 
 
+INDEX_CHUNK = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _index_line(line: list[Chunk]) -> bool:
+    """The column-number row under a header ("1  2  3  4" or "(1) (2) (3)")."""
+    return len(line) >= 3 and all(INDEX_CHUNK.match(c.text) for c in line)
+
+
+def _vertically_centred(parsed: list[tuple[int, list[Chunk]]], kinds: list[str], cols: list[Column]) -> bool:
+    """Cells centred vertically (common in word-processor tables, and so in pdftotext output):
+    a text column is empty on a row's value line yet has text on the lines right above and
+    right below it. With top-aligned cells that cannot happen: a cell's first line is on its
+    row's line, so text below an empty cell would be a continuation of nothing."""
+    def text_columns(line: list[Chunk]) -> set[int]:
+        return {_column_of(c, cols) for c in line if not _numeric(c)} - {None}
+
+    votes = 0
+    for i in range(1, len(parsed) - 1):
+        if kinds[i] != "value" or kinds[i - 1] != "text" or kinds[i + 1] != "text":
+            continue
+        here = text_columns(parsed[i][1])
+        above, below = text_columns(parsed[i - 1][1]), text_columns(parsed[i + 1][1])
+        votes += bool((above & below) - here)
+    return votes >= 2
+
+
 def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Table | None:
     parsed = [(k, chunks(lines[k])) for k in range(first, last + 1) if lines[k].strip() and k not in furniture]
     multi = [c for _, c in parsed if len(c) >= 2]
@@ -238,6 +264,12 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
     rows: list[Row] = []
     seen_value = False
     pending: list[tuple[int, list[Chunk]]] = []  # label-only lines waiting for their row
+
+    def pending_is_head(idx: int) -> bool:
+        """Above the first value row of a centred table, the lines after the last header
+        line (the column-number row "1 2 3 ...", when there is one) start that row."""
+        index_at = max((i for i in range(idx) if _index_line(parsed[i][1])), default=None)
+        return index_at is not None
 
     def make_row(k: int, line_chunks: list[Chunk]) -> Row:
         cells = [Cell("", k + 1) for _ in cols]
@@ -255,17 +287,25 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
                 old = row.cells[col].text
                 row.cells[col].text = join_wrapped(c.text, old) if before else join_wrapped(old, c.text)
 
-    for k, line_chunks in parsed:
-        has_value = any(_numeric(x) for x in line_chunks)
+    kinds = ["value" if any(_numeric(x) for x in c) and not _index_line(c) else "text" for _, c in parsed]
+    centred = _vertically_centred(parsed, kinds, cols)
+    for idx, (k, line_chunks) in enumerate(parsed):
+        has_value = kinds[idx] == "value"
         if not seen_value and not has_value:
-            rows.append(make_row(k, line_chunks))
+            if centred and pending_is_head(idx):
+                pending.append((k, line_chunks))
+            else:
+                rows.append(make_row(k, line_chunks))
             continue
         if has_value:
             row = make_row(k, line_chunks)
-            # the label was printed above its numbers only when the row has no text of its own
+            # the label was printed above its numbers only when the row has no text of its own;
+            # in a table whose cells are centred vertically, the lines between two rows are
+            # shared: the upper half ends the row above, the lower half starts this one
             label_empty = not any(c.text and not is_numeric_cell(c.text) for c in row.cells)
-            for pk, pc in pending:
-                if label_empty or not rows or not seen_value:
+            n_above = len(pending) // 2 if centred and seen_value else 0 if centred else len(pending)
+            for n, (pk, pc) in enumerate(pending):
+                if not centred and (label_empty or not rows or not seen_value) or centred and n >= n_above:
                     add_to(row, pk, pc, before=True)
                     row.line = min(row.line, pk + 1)
                 else:
