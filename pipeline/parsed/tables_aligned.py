@@ -27,6 +27,7 @@ MAX_BLANKS_INSIDE = 1  # a single blank line may separate rows; two end the tabl
 MAX_CONTINUATION_LEN = 90  # a longer single-chunk line is prose, not a wrapped label
 MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed, running header)
 MAX_WRAPPED_LINES = 8
+SHORT_CELL = 40  # a one-cell line this short, inside the table's width, is a piece of a cell
 RECENT_ROWS = 4  # rows above a blank line or page break that the next row must line up with  # a label wrapped over more lines than this is not a table cell
 LIST_MARKER = re.compile(r"^(\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.I)
 
@@ -58,6 +59,15 @@ def _aligned_with(line: list[Chunk], spans: list[tuple[int, int]]) -> bool:
     ends = {e for _, e in spans}
     hits = sum(any(abs(c.start - s) <= 1 for s in starts) or any(abs(c.end - e) <= 1 for e in ends) for c in line)
     return hits >= max(len(line) - 1, 0.6 * len(line))
+
+
+def _inside_columns(c: Chunk, seen: list[tuple[int, int]]) -> bool:
+    """A line of one cell continues the table when it starts where a column starts, or — a
+    short piece of a centred header or label — sits indented within the table's width."""
+    if any(abs(c.start - s) <= 1 for s, _ in seen):
+        return True
+    left, right = min(s for s, _ in seen), max(e for _, e in seen)
+    return len(c.text) <= SHORT_CELL and left < c.start and c.end <= right + 2
 
 
 def _page_gaps(lines: list[str], furniture: set[int]) -> set[int]:
@@ -115,8 +125,8 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
                 recent = [span for row in recent_rows for span in row]
                 last_multi = j
             elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
-                    or not any(abs(c[0].start - s) <= 1 for s, _ in seen):
-                break  # prose, or text that does not start where a column starts
+                    or not _inside_columns(c[0], seen):
+                break  # prose, or text that does not sit in the table's columns
             blanks = 0
             j += 1
         spans.append((start, last_multi))
