@@ -22,11 +22,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-# .warehouse.duckdb.<pid>.tmp(.wal), .export.<pid>/, .parquet.old.<pid>/, .csv.old.<pid>/,
-# .export_info.json.<pid>, and in .cache/: <key>.<pid>.tmp
-STALE = re.compile(r"^\.(?:.+\.(?P<a>\d+)\.tmp(?:\.wal)?|export\.(?P<b>\d+)|(?:parquet|csv)\.old\.(?P<c>\d+)"
-                   r"|export_info\.json\.(?P<d>\d+))$")
-STALE_CACHE = re.compile(r"^.+\.(?P<a>\d+)\.tmp$")
+# .<warehouse>.<pid>.tmp(.wal), .export.<pid>/, .parquet.old.<pid>/, .csv.old.<pid>/,
+# .export_info.json.<pid>; and in .cache/: <sha>-<code>.json.<pid>.tmp. Only these exact shapes
+# are touched: the folder may be shared with other files (--db ~/w.duckdb puts .cache in ~).
+STALE = r"^\.(?:{db}\.(?P<a>\d+)\.tmp(?:\.wal)?|export\.(?P<b>\d+)|(?:parquet|csv)\.old\.(?P<c>\d+)|export_info\.json\.(?P<d>\d+))$"
+CACHE_ENTRY = r"[0-9a-f]{24}-[0-9a-f]{16}"
+STALE_CACHE = re.compile(rf"^{CACHE_ENTRY}\.json\.(?P<a>\d+)\.tmp$")
+OLD_PICKLE = re.compile(rf"^{CACHE_ENTRY}\.pkl$")  # the cache's former format
 PAUSE_ENV = "LKJIP_BUILD_PAUSE"  # a phase name: extract | load | export | swap (tests only)
 
 
@@ -105,7 +107,8 @@ def clean_stale(db_path: Path) -> list[Path]:
     """Remove what builds that are no longer running left beside db_path (and in its cache)."""
     removed = []
     folder = db_path.parent
-    candidates = [(p, STALE) for p in folder.iterdir()] if folder.is_dir() else []
+    stale = re.compile(STALE.format(db=re.escape(db_path.name)))
+    candidates = [(p, stale) for p in folder.iterdir()] if folder.is_dir() else []
     cache = folder / ".cache"
     if cache.is_dir():
         candidates += [(p, STALE_CACHE) for p in cache.iterdir()]
@@ -121,10 +124,11 @@ def clean_stale(db_path: Path) -> list[Path]:
         else:
             path.unlink(missing_ok=True)
         removed.append(path)
-    if cache.is_dir():  # the cache was pickle once: an old (or planted) .pkl is never read, only removed
-        for old in cache.glob("*.pkl"):
-            old.unlink(missing_ok=True)
-            removed.append(old)
+    if cache.is_dir():  # the cache was pickle once: an old (or planted) entry is never read, only removed
+        for old in cache.iterdir():
+            if OLD_PICKLE.match(old.name) and old.is_file():
+                old.unlink(missing_ok=True)
+                removed.append(old)
     return removed
 
 

@@ -153,7 +153,7 @@ class WorkerPool:
             for slot, w in enumerate(self.workers):
                 if w.index is None and pending and pending[0][0] < nxt + AHEAD * self.size:
                     i, job = pending.popleft()
-                    w = self._give(slot, i, job)
+                    self._give(slot, i, job)
             busy = [w for w in self.workers if w.index is not None]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout)

@@ -34,7 +34,7 @@ from dashboard.i18n import t
 from tests.conftest import RAW, raw_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "unemployment", "placement", "training", "budget", "indicators", "quality"]
+PAGES = ["overview", "unemployment", "placement", "training", "budget", "indicators", "quality", "about"]
 REGENCIES = ["Bungo", "Lumajang", "Muara Enim", "Paser", "Tanjung Jabung Barat"]
 TITLES = {
     "overview": ("Ringkasan", "Overview"),
@@ -44,6 +44,7 @@ TITLES = {
     "budget": ("Anggaran", "Budget"),
     "indicators": ("Indikator kinerja", "Performance indicators"),
     "quality": ("Kualitas data & sumber", "Data quality & sources"),
+    "about": ("Tentang & metodologi", "About & methodology"),
 }
 # subheaders each page must show (i18n keys; formatted keys as (key, kwargs))
 SUBHEADERS = {
@@ -53,11 +54,13 @@ SUBHEADERS = {
     "training": ["training.totals_title"],
     "budget": ["budget.absorption_title", "budget.pagu_title"],
     "indicators": [("indicators.chart_title", {"regency": r}) for r in REGENCIES],
-    "quality": ["quality.reports_title", "quality.observations_title", "quality.viewer_title"],
+    "quality": ["quality.reports_title", "quality.coverage_title", "quality.observations_title", "quality.viewer_title"],
+    "about": [],
 }
 # the year selectbox's "latest in each report" choice (None in older versions of state.py)
 YEAR_LATEST = getattr(dashboard.state, "LATEST", None)
-MIN_CHARTS = {"overview": 4, "unemployment": 3, "placement": 2, "training": 1, "budget": 2, "indicators": 5, "quality": 0}
+MIN_CHARTS = {"overview": 4, "unemployment": 3, "placement": 2, "training": 1, "budget": 2, "indicators": 5, "quality": 0,
+              "about": 0}
 
 # ---- harness ------------------------------------------------------------------------------------
 #
@@ -154,10 +157,11 @@ def matrix_regencies(at: AppTest) -> list[str]:
 
 
 def cell_after(at: AppTest, regency: str, column: int) -> str:
-    """The overview matrix cell of `regency` for headline indicator `column` (0 = TPT)."""
+    """The overview matrix cell of `regency` for headline indicator `column` (0 = TPT), without the
+    indicator label a phone card shows above the value (hidden on wider screens by CSS)."""
     md = markdowns(at)
     i = next(i for i, m in enumerate(md) if f"■</span> **{regency}**" in m)
-    return md[i + 1 + column]
+    return re.sub(r"^<span class='cell-label'>[^<]*</span>", "", md[i + 1 + column])
 
 
 def charts(at: AppTest) -> list[dict]:
@@ -439,12 +443,23 @@ def test_quality_counts_conflicts(con, lang):
     assert at.metric[0].value != "0"
 
 
+def test_year_filter_offers_only_years_with_realised_values(con):
+    """A year with targets only (a plan for next year) would open an empty page: not offered."""
+    target_only = {r[0] for r in con.execute("""SELECT year FROM observations WHERE year IS NOT NULL GROUP BY year
+                                                HAVING bool_and(kind = 'target')""").fetchall()}
+    assert 2026 in target_only  # a plan for a later year
+    realised = {r[0] for r in con.execute("SELECT DISTINCT year FROM observations WHERE kind <> 'target' AND year IS NOT NULL").fetchall()}
+    at = open_app()
+    offered = {int(y) for y in list(at.sidebar.selectbox(key="w_year").options)[1:]}
+    assert offered == realised and not offered & target_only
+
+
 def test_years_at_the_edges_render_on_every_page():
-    """The newest year the filter offers (2026: targets only), the oldest (2018) and two between,
-    on every page with all regencies: pages with nothing to show for a year say so, none crash."""
+    """The newest year the filter offers, the oldest (2018) and two between, on every page with all
+    regencies: pages with nothing to show for a year say so, none crash."""
     at = open_app()
     years = list(at.sidebar.selectbox(key="w_year").options)[1:]
-    assert len(years) >= 8 and years[0] == "2026" and years[-1] == "2018"
+    assert len(years) >= 7 and years[0] == "2024" and years[-1] == "2018"
     for option in [years[0], "2024", "2021", years[-1]]:
         at.sidebar.selectbox(key="w_year").set_value(int(option))
         run(at)
@@ -528,7 +543,8 @@ def test_every_key_the_code_uses_exists(con):
         "kind.": [r[0] for r in con.execute("SELECT DISTINCT kind FROM observations").fetchall()],
         "tpt.level.": [r[0] for r in con.execute("SELECT DISTINCT geography_level FROM context_values").fetchall()],
         "placement.": ["reported", "recomputed"],
-        "col.": ["regency", "indicator", "scope", "year", "period", "kind", "value", "shown", "unit", "method",
+        "chart.context_": ["province", "national"],
+        "col.": ["source_page", "area_type", "source_kind", "n_pages", "yielded", "missing", "regency", "indicator", "scope", "year", "period", "kind", "value", "shown", "unit", "method",
                  "status", "definition", "formula", "source_file", "source_line", "source_text", "province", "agency",
                  "report_year", "original_name", "n_lines", "encoding", "n_observations", "n_conflicts",
                  "n_warnings", "n_candidates", "chosen_value", "values", "lines", "reason", "severity", "code",

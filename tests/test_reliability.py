@@ -309,11 +309,12 @@ def test_a_planted_pickle_in_the_cache_does_nothing(tmp_path):
     for e in entries:  # a .pkl under each name the cache uses, as the old pickle cache named them
         with open(e.with_suffix(".pkl"), "wb") as fh:
             pickle.dump(_Payload(marker), fh)
-        with open(cache / (e.stem + ".json.pkl"), "wb") as fh:
-            pickle.dump(_Payload(marker), fh)
+    with open(cache / "someone-elses.pkl", "wb") as fh:
+        pickle.dump(_Payload(marker), fh)
     run(raw, db, export=False, force=True)
     assert not marker.exists()
-    assert not list(cache.glob("*.pkl"))  # old-format entries are removed, never read
+    # old-format entries are removed unread; a file the cache did not name is not its business
+    assert [p.name for p in cache.glob("*.pkl")] == ["someone-elses.pkl"]
     assert regencies(db) == BOTH
 
 
@@ -398,3 +399,21 @@ def test_cli_unwritable_warehouse_folder_is_a_message(tmp_path):
     out = _cli("build", "--raw", str(raw), "--db", "/proc/no-such-folder/w.duckdb")
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "cannot write" in out.stderr and "previous warehouse is unchanged" in out.stderr
+
+
+def test_clean_stale_removes_only_dead_builds_debris(tmp_path):
+    from pipeline.housekeeping import clean_stale
+
+    dead = next(pid for pid in range(4_000_000, 4_100_000) if not Path(f"/proc/{pid}").exists())
+    db = tmp_path / "w.duckdb"
+    ours_dead = [f".w.duckdb.{dead}.tmp", f".w.duckdb.{dead}.tmp.wal", f".export.{dead}", f".parquet.old.{dead}",
+                 f".export_info.json.{dead}", f".cache/{'a' * 24}-{'b' * 16}.json.{dead}.tmp", f".cache/{'a' * 24}-{'b' * 16}.pkl"]
+    keep = [f".w.duckdb.{os.getpid()}.tmp", f".export.{os.getpid()}", f".other.duckdb.{dead}.tmp", "notes.123.tmp",
+            ".cache/mine.123.tmp", f".cache/{'a' * 24}-{'b' * 16}.json"]
+    for name in ours_dead + keep:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir() if name.startswith((".export.", ".parquet.old")) else path.write_text("x")
+    removed = clean_stale(db)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in removed) == sorted(ours_dead)
+    assert all((tmp_path / k).exists() for k in keep)

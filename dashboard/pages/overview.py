@@ -29,8 +29,10 @@ rate = findings.ranking(shown["placement_rate"], in_sentence(v.short("placement_
 absorption = findings.ranking(shown["budget_absorption"], in_sentence(v.short("budget_absorption")),
                               v.better("budget_absorption"), v.lang, "percent")
 lead = [f for f in tpt + rate + absorption if f.key.startswith("find.lead_lag") or f.key == "find.only_one"]
-caveats = [f for f in tpt + rate + absorption if f.key in ("find.doubtful", "find.part_year")]
-findings.show(lead[:2] + caveats[:1] + lead[2:] + caveats[1:], v.lang)
+# what is not comparable comes before a third ranking: a doubted value first, then a part-year one
+caveats = [f for f in tpt + rate + absorption if f.key == "find.doubtful"][:1] + \
+    [f for f in tpt + rate + absorption if f.key == "find.part_year"][:1]
+findings.show(lead[:2] + caveats + lead[2:], v.lang)
 st.markdown(t("overview.intro"))
 
 # ---- the matrix: regencies × headline indicators (one card per area on a phone) ------------------

@@ -250,6 +250,8 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         spec = indicators()[match.indicator]
         if match.scope == "total" and not match.indicator.startswith("budget_"):
             part = subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text)
+            if part and part[1] == "subgroup" and part[0] == "bagian" and not any(m.indicator == match.indicator for m in read):
+                part = None  # "28 kasus dan 25 kasus di antaranya telah diselesaikan": the resolved total, of the 28
             if part:  # "... sebanyak 120 orang perempuan": a part, never the total
                 match = Match(match.indicator, part[0], part[1], match.definition)
         if resp.get(start, ("",))[0] == "scope":
@@ -318,7 +320,7 @@ def _parts_check(text: str, tokens: list, out: Extraction, n_before: int) -> Non
     if not before:
         return
     total = before[0]
-    stop = re.search(r"\b(dengan demikian|sehingga)\b", text[m.end():], re.I)
+    stop = re.search(r"\b(dengan demikian|sehingga|sedangkan yang)\b", text[m.end():], re.I)  # "sedangkan yang ditempatkan": another figure
     end = m.end() + stop.start() if stop else len(text)
     parts = []
     for tk in tokens:

@@ -24,7 +24,8 @@ from pipeline.observations.prose_tokens import has_scale_word, values
 from pipeline.parsed.prose import ProseSentence
 
 AMOUNT = re.compile(r"(?:\b(?:rp|prop)\.?\s*)?(\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d{1,2})?)(?:\s*,-)?", re.I)
-ALLOC_CUE = re.compile(r"\b(alokasi anggaran|alokasi belanja|dialokasikan|pagu dana|pagu anggaran|pagu hibah|pagu|jumlah anggaran|alokasi|anggaran)\b", re.I)
+# "Tahun Anggaran 2022" names the fiscal year, not an allocation
+ALLOC_CUE = re.compile(r"(?<!tahun )\b(alokasi anggaran|alokasi belanja|dialokasikan|pagu dana|pagu anggaran|pagu hibah|pagu|jumlah anggaran|alokasi|anggaran)\b", re.I)
 REAL_CUE = re.compile(r"\b(realisasi|terealisasi|direalisasikan|terserap)\b", re.I)
 PAGU_BETWEEN = re.compile(r"\b(dari|terhadap)?\s*(pagu|alokasi|dialokasikan|anggaran sebesar)\b", re.I)
 PERCENT_BEFORE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)\s*(atau|yaitu|senilai|sebesar)?\s*(rp\.?)?\s*$", re.I)
@@ -106,8 +107,9 @@ def read_budget_sentence(s: ProseSentence, heading: str | None, ctx, out: Extrac
 def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, taken: set[int] | None = None,
                shift: int = 0) -> bool:
     text = s.text
-    if SKIP.search(text.split(" atau ")[0]) and not ALLOC_CUE.search(text[:40]):
-        return False
+    skip = SKIP.search(text.split(" atau ")[0])
+    if skip and not any(not skip.start() <= m.start() < skip.end() for m in ALLOC_CUE.finditer(text[:40])):
+        return False  # "Sisa anggaran sebesar Rp 700 juta": its own word 'anggaran' is no allocation cue
     amounts = _amounts(text)
     if not amounts:
         return False

@@ -5,7 +5,9 @@ reporting agency's own values."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from pipeline.knowledge import gazetteer
 from pipeline.numbers import parse_number
 from pipeline.observations.classify import classify
 from pipeline.observations.context import sentence_year
@@ -22,10 +24,25 @@ PLACE = re.compile(
 )
 
 
+@cache
+def _bare_province() -> re.Pattern:
+    """A province named without "Provinsi" ("TPT Daerah Istimewa Yogyakarta sebesar 3,73 persen",
+    "TPT Jatim"): any name or alias of a province that is not also a kabupaten's or kota's."""
+    gaz = gazetteer()
+    names = sorted((a for a in gaz.province_aliases if a not in gaz.aliases and a not in gaz.city_aliases), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(re.escape(w) for w in a.split()) for a in names)
+    return re.compile(rf"(?<![\w.])(?:{alt})(?![\w])", re.I)
+
+
 def place_of(before: str, ctx) -> tuple[str, str] | None:
     """The last place named before the number: the province, the nation, or a regency."""
-    last = None
+    last, at = None, -1
+    for m in _bare_province().finditer(before):
+        if m.group(0)[0].isupper() and not re.search(r"(?i:provinsi|propinsi|prov\.|kabupaten|kab\.|kota)\s*$", before[: m.start()]):
+            last, at = geography_of(f"Provinsi {m.group(0)}", ctx.regency), m.start()
     for m in PLACE.finditer(before):
+        if m.start() < at:
+            continue
         if m.group("prov"):
             last = geography_of(f"Provinsi {m.group('prov')}", ctx.regency)
         elif m.group("nat"):

@@ -29,6 +29,9 @@ MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed
 MAX_WRAPPED_LINES = 8
 SHORT_CELL = 40  # a one-cell line this short, inside the table's width, is a piece of a cell
 RECENT_ROWS = 4  # rows above a blank line or page break that the next row must line up with  # a label wrapped over more lines than this is not a table cell
+# a line right below the last row continues its label when it reads as the rest of a phrase
+# (lower case, or a unit in brackets); "Sumber: ..." or a new heading does not
+WRAP_TAIL = re.compile(r"^[a-z(]")
 LIST_MARKER = re.compile(r"^(\d{1,2}|[a-z]|[ivx]{1,4})[.)]$", re.I)
 
 
@@ -61,10 +64,16 @@ def _aligned_with(line: list[Chunk], spans: list[tuple[int, int]]) -> bool:
     return hits >= max(len(line) - 1, 0.6 * len(line))
 
 
+def _in_a_column(c: Chunk, spans: list[tuple[int, int]]) -> bool:
+    """A one-cell line belongs to the block when it starts or ends where a column does, or
+    sits inside one (a "(%)" centred under "Capaian")."""
+    return any(abs(c.start - s) <= 1 or abs(c.end - e) <= 1 or (s <= c.start and c.end <= e + 1) for s, e in spans)
+
+
 def _inside_columns(c: Chunk, seen: list[tuple[int, int]]) -> bool:
-    """A line of one cell continues the table when it starts where a column starts, or — a
-    short piece of a centred header or label — sits indented within the table's width."""
-    if any(abs(c.start - s) <= 1 for s, _ in seen):
+    """A line of one cell continues the table when it sits in a column, or — a short piece of
+    a centred header or label — sits indented within the table's width."""
+    if _in_a_column(c, seen):
         return True
     left, right = min(s for s, _ in seen), max(e for _, e in seen)
     return len(c.text) <= SHORT_CELL and left < c.start and c.end <= right + 2
@@ -94,7 +103,7 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
         if len(ch) < 2:
             i += 1
             continue
-        start = last_multi = i
+        start = last_multi = tail = i
         seen = [(x.start, x.end) for x in ch]
         recent_rows = [list(seen)]  # the cells of the last rows, to tell a new table from a row after a blank
         recent = list(seen)
@@ -127,10 +136,14 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
             elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
                     or not _inside_columns(c[0], seen):
                 break  # prose, or text that does not sit in the table's columns
+            elif blanks == 0 and tail == j - 1 and WRAP_TAIL.match(c[0].text):
+                tail = j  # the last row's label wrapped onto this line
             blanks = 0
+            if len(c) >= 2:
+                tail = j
             j += 1
-        spans.append((start, last_multi))
-        i = last_multi + 1
+        spans.append((start, tail))
+        i = tail + 1
     return spans
 
 
@@ -299,6 +312,7 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
 
     kinds = ["value" if any(_numeric(x) for x in c) and not _index_line(c) else "text" for _, c in parsed]
     centred = _vertically_centred(parsed, kinds, cols)
+    header_texts: list[list[str]] = []
     for idx, (k, line_chunks) in enumerate(parsed):
         has_value = kinds[idx] == "value"
         if not seen_value and not has_value:
@@ -306,7 +320,10 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
                 pending.append((k, line_chunks))
             else:
                 rows.append(make_row(k, line_chunks))
+                header_texts.append([x.text for x in line_chunks])
             continue
+        if seen_value and [x.text for x in line_chunks] in header_texts:
+            continue  # the header printed again at the top of the next page
         if has_value:
             row = make_row(k, line_chunks)
             # the label was printed above its numbers only when the row has no text of its own;
