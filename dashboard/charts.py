@@ -257,8 +257,9 @@ def context_dots(ctx: pd.DataFrame, own: pd.DataFrame, colours: dict[str, str], 
     return fig
 
 
-def _shorten(text: str, width: int = 58, lines: int = 2) -> str:
-    """Wrap at word boundaries into at most `lines` lines; an ellipsis where it had to cut."""
+def _wrap_lines(text: str, width: int = 40, lines: int = 3) -> list[str]:
+    """Wrap at word boundaries into at most `lines` lines of about `width` characters (≈ 280 px
+    at 13 px, so a phone's plot fits it); an ellipsis where it had to cut."""
     words, out, cur = str(text).split(), [], ""
     for w in words:
         if len(cur) + len(w) + 1 > width and cur:
@@ -270,28 +271,34 @@ def _shorten(text: str, width: int = 58, lines: int = 2) -> str:
     if len(out) > lines:
         out = out[:lines]
         out[-1] = out[-1][: width - 2].rstrip() + " …"
-    return "<br>".join(out)
+    return out
+
+
+LINE_PX = 17  # one label line at 13 px
 
 
 def achievement_bars(labels: list[str], values: list[float], colour: str, lang: str,
                      customdata: list, hovertemplate: str) -> go.Figure:
     """Achievement (capaian) per indicator, one bar per row, the indicator's name and the value on
-    the line(s) above the bar (wrapped at word boundaries, an ellipsis where cut), and the 100 %
+    the line(s) above the bar (wrapped at word boundaries, an ellipsis where cut; one annotation a
+    line, since the app's chart component shows markup such as <br> literally), and the 100 %
     line drawn under the labels."""
-    wrapped = [_shorten(x) for x in labels]
-    n_lines = [w.count("<br>") + 1 for w in wrapped]
-    slot = SLOT + 17 * (max(n_lines, default=1) - 1)  # a category axis spaces rows evenly
+    wrapped = [_wrap_lines(f"{x}:  {value_text(v, 'percent', lang)}") for x, v in zip(labels, values)]
+    slot = SLOT + LINE_PX * (max((len(w) for w in wrapped), default=1) - 1)  # a category axis spaces rows evenly
     bar = BAR * SLOT / slot  # the same bar thickness in px whatever the label height
     # categories must be unique and top-to-bottom in the given order
     cats = [f"{i:03d}" for i in range(len(labels))]
     fig = go.Figure(go.Bar(y=cats, x=values, orientation="h", marker_color=colour, width=bar, customdata=customdata,
                            hovertemplate=hovertemplate, showlegend=False))
     fig.add_vline(x=100, line_dash="dot", line_color="#555", layer="below")
-    height = TOP + BOTTOM + slot * len(cats)
-    apply_layout(fig, lang, height=height)
+    apply_layout(fig, lang, height=TOP + BOTTOM + slot * len(cats))
     fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0)
-    for cat, text, value in zip(cats, wrapped, values):
-        fig.add_annotation(**_row_label(cat, f"{text}:  {value_text(value, 'percent', lang)}", slot=slot, bar=bar))
+    for cat, lines in zip(cats, wrapped):
+        for k, line in enumerate(lines):  # the last line sits just above the bar, earlier ones above it
+            ann = _row_label(cat, line, slot=slot, bar=bar)
+            ann["yshift"] += LINE_PX * (len(lines) - 1 - k)
+            ann["name"] = f"row-label-{len(lines) - 1 - k}"
+            fig.add_annotation(**ann)
     top = max([*values, 100])
     fig.update_xaxes(ticksuffix="%", range=[0, top * 1.08], automargin=False, zeroline=True, zerolinecolor="#999",
                      title_text=t("chart.target_line", lang), title_font_size=12)
@@ -310,7 +317,9 @@ def fit_row_labels(fig: go.Figure) -> go.Figure:
     slot = (fig.layout.height - (m.t or 0) - (m.b or 0)) / len(cats)
     widths = [w for tr in fig.data if tr.type == "bar" for w in ([tr.width] if isinstance(tr.width, (int, float)) else [])]
     bar = max(widths, default=BAR)
+    line_px = max((a.font.size or 13 for a in fig.layout.annotations), default=13) * LINE_PX / 13
     for ann in fig.layout.annotations:
         if ann.yref == "y" and ann.yshift:
-            ann.yshift = slot * bar / 2 + 1
+            above = int(ann.name.rsplit("-", 1)[1]) if ann.name and ann.name.startswith("row-label-") else 0
+            ann.yshift = slot * bar / 2 + 1 + above * line_px
     return fig

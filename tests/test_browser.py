@@ -242,5 +242,138 @@ def test_png_and_csv_downloads(page, app_url):
     assert all(r["source_line"] for r in rows)
 
 
+
+
+# ---- layout at 1440, 1280 and 390 px: chart labels neither overlap nor clip -------------------------
+
+WIDTHS = [1440, 1280, 390]
+
+# Every visible SVG text of each plotly chart: its box, and the box of the chart's own SVG.
+TEXT_BOXES_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map((chart, i) => {
+    const svg = chart.querySelector('svg.main-svg');
+    if (!svg) return null;
+    const frame = svg.getBoundingClientRect();
+    if (frame.width === 0 || frame.height === 0) return null;      // in a hidden tab
+    const texts = [...chart.querySelectorAll('svg text')].filter(t => {
+        const r = t.getBoundingClientRect();
+        const style = getComputedStyle(t);
+        return t.textContent.trim() && r.width > 0 && r.height > 0 && style.visibility !== 'hidden'
+               && style.display !== 'none' && parseFloat(style.opacity || '1') > 0;
+    }).map(t => { const r = t.getBoundingClientRect();
+                  return {text: t.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; });
+    return {chart: i, frame: {x0: frame.left, y0: frame.top, x1: frame.right, y1: frame.bottom}, texts};
+}).filter(Boolean)"""
+
+SLACK = 1.0  # px: anti-aliased glyph boxes of neighbours may touch
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > SLACK and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > SLACK
+
+
+def label_problems(pg) -> list[str]:
+    problems = []
+    for chart in pg.evaluate(TEXT_BOXES_JS):
+        f, texts = chart["frame"], chart["texts"]
+        for t_ in texts:
+            if t_["x0"] < f["x0"] - SLACK or t_["x1"] > f["x1"] + SLACK or t_["y0"] < f["y0"] - SLACK or t_["y1"] > f["y1"] + SLACK:
+                problems.append(f"chart {chart['chart']}: {t_['text']!r} clipped by the chart's edge")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                if _overlaps(a, b):
+                    problems.append(f"chart {chart['chart']}: {a['text']!r} overlaps {b['text']!r}")
+    return problems
+
+
+@pytest.fixture(scope="module", params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def sized(request, browser):
+    ctx = browser.new_context(viewport={"width": request.param, "height": 900})
+    pg = ctx.new_page()
+    yield request.param, pg
+    ctx.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_overview_chart_labels_do_not_overlap_or_clip(sized, app_url, lang):
+    width, pg = sized
+    goto(pg, app_url, f"?lang={lang}", t("page.overview", lang))
+    full_screenshot_at(pg, SHOTS / f"{lang}-overview-{width}.png", width)
+    charts = pg.evaluate(TEXT_BOXES_JS)
+    assert len(charts) == 4
+    assert all(len(c["texts"]) >= 5 for c in charts), [len(c["texts"]) for c in charts]  # labels are drawn at all
+    assert label_problems(pg) == []
+    # every area's label is on the TPT chart, whole
+    labels = " ".join(x["text"] for x in charts[0]["texts"])
+    for regency in REGENCIES:
+        assert regency in labels, labels
+    # nothing is cut off sideways
+    assert pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth") <= width
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_indicators_chart_labels_do_not_overlap_or_clip(sized, app_url, lang):
+    width, pg = sized
+    goto(pg, app_url, f"indicators?lang={lang}", t("page.indicators", lang))
+    tabs = pg.locator('[data-testid="stTabs"]').first.get_by_role("tab")
+    names = [n.strip() for n in tabs.all_inner_texts()]
+    assert names[:1] and names[0] in REGENCIES
+    checked = 0
+    for i, name in enumerate(names):
+        if name not in REGENCIES:
+            continue
+        tabs.nth(i).click()
+        pg.wait_for_timeout(400)
+        assert label_problems(pg) == [], name
+        texts = [x["text"] for c in pg.evaluate(TEXT_BOXES_JS) for x in c["texts"]]
+        assert not [x for x in texts if re_internal_id(x)], texts  # no 'disputes_resolved_rate' and the like
+        checked += 1
+    assert checked == len(REGENCIES)
+    full_screenshot_at(pg, SHOTS / f"{lang}-indicators-{width}.png", width)
+
+
+def re_internal_id(text: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[a-z]+(_[a-z]+)+", text)) or text in {"tpt"}
+
+
+def test_overview_matrix_is_cards_with_labels_on_a_phone(browser, app_url):
+    ctx = browser.new_context(viewport={"width": 390, "height": 900})
+    pg = ctx.new_page()
+    goto(pg, app_url, "?lang=en", t("page.overview", "en"))
+    # the header row is hidden, every value carries its indicator's name
+    assert not pg.locator(".st-key-matrix_head").is_visible()
+    labels = pg.locator(".cell-label")
+    assert labels.count() == 4 * len(REGENCIES)
+    assert all(labels.nth(i).is_visible() for i in range(labels.count()))
+    # charts get the full width of the page (not ~60 px)
+    widths = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] svg.main-svg')]
+                                  .map(s => s.getBoundingClientRect().width).filter(w => w > 0)""")
+    assert widths and min(widths) > 300, widths
+    ctx.close()
+
+
+def test_charts_are_one_column_below_1300px(browser, app_url):
+    for width, columns in ((1280, 1), (1440, 2)):
+        ctx = browser.new_context(viewport={"width": width, "height": 900})
+        pg = ctx.new_page()
+        goto(pg, app_url, "?lang=en", t("page.overview", "en"))
+        lefts = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                                     .map(c => Math.round(c.getBoundingClientRect().left))""")
+        assert len(set(lefts)) == columns, (width, lefts)
+        ctx.close()
+
+
+def full_screenshot_at(pg, path: Path, width: int) -> None:
+    height = pg.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight,
+                 ...[...document.querySelectorAll('[data-testid="stMain"], section')].map(e => e.scrollHeight))""")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pg.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 900), 16000)})
+    pg.wait_for_timeout(400)
+    pg.screenshot(path=str(path), full_page=True)
+    pg.set_viewport_size({"width": width, "height": 900})
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-v", *sys.argv[1:]]))

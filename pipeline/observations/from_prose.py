@@ -150,6 +150,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         if item[0] == "year":
             bound.update(pos for pos, y in spans if y == item[1])  # the listed years belong to the listed figures
     resp_match: Match | None = None
+    resp_kind: str | None = None
     found = False
     prev_end = 0
     bound_end = -10
@@ -233,6 +234,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
             match = classify(heading, cls_unit)
         if start in resp:
             resp_match = match = match or resp_match  # the later figures of the list are the first one's
+            resp_kind = kind = kind if resp_kind is None else resp_kind  # and so is their kind (all targets)
         if match is None or match.indicator in ("budget_allocated", "budget_realized"):
             continue
         if budget_done and match.indicator == "budget_absorption":

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.knowledge import compiled, indicators, normalise
+from pipeline.knowledge import compiled, gazetteer, indicators, normalise
 from pipeline.numbers import tolerance
 from pipeline.observations.budget_tables import read_budget_table
 from pipeline.observations.classify import Match, classify, classify_clause, is_total_label, warehouse_unit
@@ -312,7 +312,14 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
             group = c.label.split(" / ")[0] if " / " in c.label else None
             candidates.append((c, match, header_unit, group))
     if not candidates:
+        candidates = _caption_year_columns(table, cols, rows, ctx)
+    if not candidates:
         return
+    # a table whose rows are places (kabupaten/kota of a province): its total row is the sum of
+    # those places, the agency's own figure only when the agency is the province
+    body = [ar for ar in rows if not ar.is_total and not ar.is_average]
+    places_table = sum(1 for ar in body if geography_of(ar.label, ctx.regency)) >= max(2, len(body) // 2)
+    own_is_province = bool(ctx.regency and ctx.regency.startswith("Provinsi "))
     _realign_total_rows(rows, [c for c, *_ in candidates])
     seen: Counter[tuple[str, str]] = Counter()
     courses: dict[tuple[int, str], TrainingCourse] = {}
@@ -327,6 +334,8 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
         if not scope_name:
             continue
         place = geography_of(ar.label, ctx.regency) if not ar.is_total and not row_year else None
+        if ar.is_total and places_table and not own_is_province:
+            place = (_province_of(ctx.regency) or "province", "province")
         for c, match, header_unit, group in candidates:
             cell = ar.cells[c.index]
             v = read_value(cell.text, header_unit or "number")
@@ -345,9 +354,9 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
                 level = "funding" if re.fullmatch(r"apb[nd]|apbd (i|ii)|dak|dbhcht|rm", normalise(scope)) else _row_level(scope)
             elif group and not is_total_label(group):
                 scope, level = group, "funding"
-            seen[(match.indicator, scope)] += 1
-            if seen[(match.indicator, scope)] > 1:
-                scope = f"{scope} [{seen[(match.indicator, scope)]}]"
+            seen[(match.indicator, scope, vyear)] += 1  # one row per year column is no repeat
+            if seen[(match.indicator, scope, vyear)] > 1:
+                scope = f"{scope} [{seen[(match.indicator, scope, vyear)]}]"
             m = Match(match.indicator, scope, level, match.definition)
             period = value_period("actual", match.indicator, vyear, ctx.report_year, ctx.period)
             out.observations.append(_obs(ctx, table, m, "actual", v, vyear, period, cell.line, ar.label, unit))
@@ -360,6 +369,27 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
                          "training_certified": "certified"}[match.indicator]
                 setattr(course, field, v.value)
     out.training_courses.extend(courses.values())
+
+
+def _province_of(regency: str | None) -> str | None:
+    area = gazetteer().from_display(regency) if regency else None
+    return area.province if area else None
+
+
+def _caption_year_columns(table: Table, cols: list[Column], rows: list[Aligned], ctx: ReportContext) -> list:
+    """A table of places by year ("Tabel 3.1 Tingkat Pengangguran Terbuka Kabupaten/Kota
+    se-Provinsi Riau Tahun 2021-2023"): its title names the indicator, each year column holds it,
+    each row is one place (the agency's own row is its figure, the others context)."""
+    years = [c for c in cols if c.year and c.role in (None, "value")]
+    body = [ar for ar in rows if not ar.is_total and not ar.is_average]
+    if not years or sum(1 for ar in body if geography_of(ar.label, ctx.regency)) < max(2, len(body) // 2):
+        return []
+    title = next((t for _, t in reversed(table.caption) if re.match(r"^\s*(tabel|table)\b", t, re.I)), None)
+    match = classify(title, None) if title else None
+    if not match or match.indicator.startswith("budget"):
+        return []
+    unit = indicators()[match.indicator].unit
+    return [(c, match, unit, None) for c in years]
 
 
 def _row_level(label: str) -> str:
@@ -425,7 +455,10 @@ def _captioned_total(table: Table, cols: list[Column], rows: list[Aligned], year
     candidates: list[tuple[int, str, str]] = []  # (line, text, origin)
     if table.lead_in:
         candidates.append((table.lead_in[0], table.lead_in[1], "lead-in"))
-    candidates += [(ln, t, "caption") for ln, t in reversed(table.caption)]
+    for ln, t in reversed(table.caption):
+        candidates.append((ln, t, "caption"))
+        if re.match(r"^\s*(tabel|table)\b", t, re.I):
+            break  # the table's own title: text above it is about something else
     chosen: tuple[Match, str, int] | None = None
     v = read_value(cell.text, "persons")
     if v is None:

@@ -32,6 +32,8 @@ def geography_of(label: str, own_regency: str) -> tuple[str, str] | None:
     if re.fullmatch(r"nasional|indonesia", norm):
         return "Indonesia", "national"
     prov = gaz.province(norm)
+    if prov and own_kind == "provinsi" and kind in (None, "provinsi") and prov == gaz.province(own_norm):
+        return own_regency, "own"  # "Provinsi NTB" in the report of the Provinsi Nusa Tenggara Barat
     if prov and re.match(r"^(provinsi|propinsi)\b", label.strip(), re.I):
         return prov, "province"
     if kind == "kota" and norm in gaz.city_aliases:  # "Kota Bandung" is the city, not the kabupaten

@@ -220,7 +220,9 @@ def respectively(text: str, figures: list[Token], years: list[tuple[int, int]]) 
         return {}
     after = [t for t in figures if t.start >= cue.end()]
     if after:
-        after = [t for t in after if t.unit == after[0].unit]
+        # "3.120 dan 3.405 orang": the unit printed once, after the last figure of the list
+        unit = next((t.unit for t in after if t.unit), None)
+        after = [t for t in after if t.unit in (None, unit)]
     year_items = [(pos, pos + 4, y) for pos, y in years]
     listed: list[tuple[str, object]] = [("year", y) for y in _run_before(year_items, text, cue.start())]
     if len(listed) < 2:
@@ -228,6 +230,21 @@ def respectively(text: str, figures: list[Token], years: list[tuple[int, int]]) 
         groups = sorted((m.start(), m.end(), (scope, level)) for level, scope, _, pat in _subgroups()
                         if "\\1" not in scope for m in pat.finditer(norm))
         listed = [("scope", g) for g in _run_before(groups, norm, cue.start())]
+    if len(listed) < 2:
+        # "berturut-turut 4,40; 4,20; 4,00 dan 3,80 persen untuk tahun 2022 sampai 2025": the
+        # years follow the run of figures as a range with one year per figure
+        run = [t for t in figures if t.start >= cue.end()][:1]
+        for t in [t for t in figures if t.start >= cue.end()][1:]:
+            if not LIST_JOIN.match(text[run[-1].unit_end : t.start]):
+                break
+            run.append(t)
+        rng = YEAR_RANGE_AFTER.match(text[run[-1].unit_end : run[-1].unit_end + 60]) if run else None
+        if rng and int(rng.group(2)) - int(rng.group(1)) + 1 == len(run):
+            return {t.start: ("year", y) for t, y in zip(run, range(int(rng.group(1)), int(rng.group(2)) + 1))}
     if len(listed) < 2 or len(after) < len(listed):
         return {}
     return {t.start: item for t, item in zip(after, listed)}
+
+
+LIST_JOIN = re.compile(r"^\s*(%|persen)?\s*[,;]?\s*(dan|serta)?\s*$", re.I)
+YEAR_RANGE_AFTER = re.compile(r"^\s*(?:%|persen|orang)?\s*,?\s*(?:untuk|pada|di|selama)?\s*(?:tahun\s+)?((?:19|20)\d\d)\s*(?:sampai(?: dengan)?|s\.?\s?d\.?|hingga|-|–)\s*(?:tahun\s+)?((?:19|20)\d\d)\b", re.I)
