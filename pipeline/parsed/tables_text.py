@@ -80,7 +80,7 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
         if tabbed:
             starts = is_flat_line(lines[i])
         else:  # a paragraph of short lines, none of them tabbed
-            starts = (lines[i].strip() and "\t" not in lines[i] and (i == 0 or not lines[i - 1].strip())
+            starts = (lines[i].strip() and "\t" not in lines[i] and (i == 0 or _paragraph_ends(lines[i - 1]))
                       and len(lines[i].strip()) <= MAX_CELL_LEN and len(GAP.split(lines[i].strip())) <= 2)
         if i in taken or not starts or _looks_like_prose(lines[i]):
             i += 1
@@ -159,6 +159,12 @@ def _without_caption(rows: list[Row]) -> list[Row]:
     while k < first_value - 1 and any(CAPTION_WORDS.search(c.text) for c in rows[k].cells):
         k += 1
     return rows[k:]
+
+
+def _paragraph_ends(line: str) -> bool:
+    """A table may start right under a blank line, or right under a paragraph of prose (its
+    lead-in sentence) when the converter left no blank line between them."""
+    return not line.strip() or len(line.strip()) > MAX_CELL_LEN or _looks_like_prose(line)
 
 
 def _plain_grid(rows: list[Row]) -> bool:
