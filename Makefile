@@ -28,7 +28,8 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_layouts.py
 	$(BIN)/python bench/bench_app.py
 
 clean:
-	rm -rf $(VENV) data/curated/*.duckdb data/curated/parquet data/curated/csv data/curated/.cache data/curated/data_dictionary.*
+	rm -rf $(VENV) data/curated/*.duckdb data/curated/parquet data/curated/csv data/curated/.cache data/curated/text data/curated/data_dictionary.*

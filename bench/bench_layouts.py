@@ -52,6 +52,13 @@ def make_variant(layout: str, out: Path) -> None:
     for src in seed_files():
         if layout == "pdf":
             to_pdf(src, out / (src.stem + ".pdf"))
+        elif layout == "pdftotext-layout":  # poppler's converter, the most common one (apt: poppler-utils)
+            import subprocess
+
+            tmp = out / (src.stem + ".tmp.pdf")
+            to_pdf(src, tmp)
+            subprocess.run(["pdftotext", "-layout", str(tmp), str(out / src.name)], check=True)
+            tmp.unlink()
         elif layout == "pdf-layout-text":
             import pdfplumber
 
@@ -91,7 +98,8 @@ def compare(orig: dict, new: dict) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    layouts = argv or [*LAYOUTS, "pdf", "pdf-layout-text"]
+    converters = ["pdftotext-layout"] if shutil.which("pdftotext") else []
+    layouts = argv or [*LAYOUTS, "pdf", *converters, "pdf-layout-text"]
     work = Path(tempfile.mkdtemp(prefix="bench-layouts-"))
     results = {}
     try:

@@ -198,6 +198,9 @@ def _run_locked(raw_dir, db_path, force, workers, on_progress, export, budget) -
 
         pause_point("swap")
         publish(staging, db_path.parent, build_info["build_id"])
+    from pipeline.raw.pdf import prune_texts
+
+    prune_texts(db_path.parent / "text", {p.name for p in files})  # texts of PDFs since removed
     return outcome
 
 

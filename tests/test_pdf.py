@@ -119,6 +119,17 @@ def test_an_unchanged_pdf_is_not_parsed_again(pdf_build, tmp_path):
     assert outcome.cached == 2
 
 
+def test_the_text_of_a_removed_pdf_is_removed(tmp_path):
+    _report_pdf(tmp_path / "kota-pasuruan_2023.pdf")
+    raw = _corpus(tmp_path, tmp_path / "kota-pasuruan_2023.pdf")
+    db = tmp_path / "curated" / "warehouse.duckdb"
+    run(raw, db, export=False)
+    assert (db.parent / "text" / "kota-pasuruan_2023.pdf.txt").exists()
+    (raw / "kota-pasuruan_2023.pdf").unlink()
+    run(raw, db, export=False)
+    assert not (db.parent / "text" / "kota-pasuruan_2023.pdf.txt").exists()
+
+
 def _scan_pdf(path: Path) -> None:
     from fpdf import FPDF
 

@@ -36,6 +36,15 @@ def _wordy(shape: str) -> bool:
     return letters >= 8 and letters >= 0.6 * len(shape.replace(" ", "")) and shape.count("#") <= 2
 
 
+def _edge_lines(lines: list[str], b: int) -> list[int]:
+    """The lines a header or footer can occupy at the page break on line b: the last two
+    text lines before it, the line with the form feed, and the first text line after it."""
+    before = [k for k in range(b - 1, max(-1, b - 1 - 2 * NEAR_BREAK), -1) if lines[k].strip()][:2]
+    after = [] if lines[b].replace("\f", "").strip() else \
+        [k for k in range(b + 1, min(len(lines), b + 1 + 2 * NEAR_BREAK)) if lines[k].strip()][:1]
+    return before + [b] + after
+
+
 def furniture_lines(lines: list[str]) -> set[int]:
     """0-based indices of furniture lines."""
     page_no = pattern("page_number")
@@ -44,20 +53,12 @@ def furniture_lines(lines: list[str]) -> set[int]:
         # no known page breaks: a repeated short line may as well be a wrapped table label
         # ("Kabupaten/Kota"); parsed.segment still steps over headers between table pieces
         return set()
-    near: set[int] = set()
-    for b in breaks:
-        near.update(range(max(0, b - NEAR_BREAK), min(len(lines), b + NEAR_BREAK + 1)))
-    shapes = Counter(_shape(lines[i]) for i in near if lines[i].strip() and len(lines[i]) <= MAX_LEN)
+    edges = sorted({k for b in breaks for k in _edge_lines(lines, b)})
+    shapes = Counter(_shape(lines[k]) for k in edges if lines[k].strip() and len(lines[k]) <= MAX_LEN)
     repeated = {s for s, n in shapes.items() if n >= MIN_REPEATS and _wordy(s)}
-    out: set[int] = set()
-    for i, line in enumerate(lines):
-        text = line.replace("\f", "").strip()
-        if not text:
-            if "\f" in line:
-                out.add(i)
-            continue
-        if len(line) > MAX_LEN:
-            continue
-        if i in near and (page_no.fullmatch(text) or _shape(line) in repeated):
-            out.add(i)
+    out = {b for b in breaks if not lines[b].replace("\f", "").strip()}
+    for k in edges:
+        text = lines[k].replace("\f", "").strip()
+        if text and len(lines[k]) <= MAX_LEN and (page_no.fullmatch(text) or _shape(lines[k]) in repeated):
+            out.add(k)
     return out

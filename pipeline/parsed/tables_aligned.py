@@ -27,6 +27,7 @@ MAX_BLANKS_INSIDE = 1  # a single blank line may separate rows; two end the tabl
 MAX_CONTINUATION_LEN = 90  # a longer single-chunk line is prose, not a wrapped label
 MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed, running header)
 MAX_WRAPPED_LINES = 8
+SHORT_CELL = 40  # a one-cell line this short, inside the table's width, is a piece of a cell
 RECENT_ROWS = 4  # rows above a blank line or page break that the next row must line up with  # a label wrapped over more lines than this is not a table cell
 # a line right below the last row continues its label when it reads as the rest of a phrase
 # (lower case, or a unit in brackets); "Sumber: ..." or a new heading does not
@@ -67,6 +68,15 @@ def _in_a_column(c: Chunk, spans: list[tuple[int, int]]) -> bool:
     """A one-cell line belongs to the block when it starts or ends where a column does, or
     sits inside one (a "(%)" centred under "Capaian")."""
     return any(abs(c.start - s) <= 1 or abs(c.end - e) <= 1 or (s <= c.start and c.end <= e + 1) for s, e in spans)
+
+
+def _inside_columns(c: Chunk, seen: list[tuple[int, int]]) -> bool:
+    """A line of one cell continues the table when it sits in a column, or — a short piece of
+    a centred header or label — sits indented within the table's width."""
+    if _in_a_column(c, seen):
+        return True
+    left, right = min(s for s, _ in seen), max(e for _, e in seen)
+    return len(c.text) <= SHORT_CELL and left < c.start and c.end <= right + 2
 
 
 def _page_gaps(lines: list[str], furniture: set[int]) -> set[int]:
@@ -124,8 +134,8 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
                 recent = [span for row in recent_rows for span in row]
                 last_multi = j
             elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
-                    or not _in_a_column(c[0], seen):
-                break  # prose, or text that does not sit in a column
+                    or not _inside_columns(c[0], seen):
+                break  # prose, or text that does not sit in the table's columns
             elif blanks == 0 and tail == j - 1 and WRAP_TAIL.match(c[0].text):
                 tail = j  # the last row's label wrapped onto this line
             blanks = 0
@@ -237,6 +247,32 @@ def _with_header_columns(parsed: list[tuple[int, list[Chunk]]], first_value: int
     return merged
 
 
+INDEX_CHUNK = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _index_line(line: list[Chunk]) -> bool:
+    """The column-number row under a header ("1  2  3  4" or "(1) (2) (3)")."""
+    return len(line) >= 3 and all(INDEX_CHUNK.match(c.text) for c in line)
+
+
+def _vertically_centred(parsed: list[tuple[int, list[Chunk]]], kinds: list[str], cols: list[Column]) -> bool:
+    """Cells centred vertically (common in word-processor tables, and so in pdftotext output):
+    a text column is empty on a row's value line yet has text on the lines right above and
+    right below it. With top-aligned cells that cannot happen: a cell's first line is on its
+    row's line, so text below an empty cell would be a continuation of nothing."""
+    def text_columns(line: list[Chunk]) -> set[int]:
+        return {_column_of(c, cols) for c in line if not _numeric(c)} - {None}
+
+    votes = 0
+    for i in range(1, len(parsed) - 1):
+        if kinds[i] != "value" or kinds[i - 1] != "text" or kinds[i + 1] != "text":
+            continue
+        here = text_columns(parsed[i][1])
+        above, below = text_columns(parsed[i - 1][1]), text_columns(parsed[i + 1][1])
+        votes += bool((above & below) - here)
+    return votes >= 2
+
+
 def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Table | None:
     parsed = [(k, chunks(lines[k])) for k in range(first, last + 1) if lines[k].strip() and k not in furniture]
     multi = [c for _, c in parsed if len(c) >= 2]
@@ -251,6 +287,12 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
     rows: list[Row] = []
     seen_value = False
     pending: list[tuple[int, list[Chunk]]] = []  # label-only lines waiting for their row
+
+    def pending_is_head(idx: int) -> bool:
+        """Above the first value row of a centred table, the lines after the last header
+        line (the column-number row "1 2 3 ...", when there is one) start that row."""
+        index_at = max((i for i in range(idx) if _index_line(parsed[i][1])), default=None)
+        return index_at is not None
 
     def make_row(k: int, line_chunks: list[Chunk]) -> Row:
         cells = [Cell("", k + 1) for _ in cols]
@@ -268,21 +310,29 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
                 old = row.cells[col].text
                 row.cells[col].text = join_wrapped(c.text, old) if before else join_wrapped(old, c.text)
 
+    kinds = ["value" if any(_numeric(x) for x in c) and not _index_line(c) else "text" for _, c in parsed]
+    centred = _vertically_centred(parsed, kinds, cols)
     header_texts: list[list[str]] = []
-    for k, line_chunks in parsed:
-        has_value = any(_numeric(x) for x in line_chunks)
+    for idx, (k, line_chunks) in enumerate(parsed):
+        has_value = kinds[idx] == "value"
         if not seen_value and not has_value:
-            rows.append(make_row(k, line_chunks))
-            header_texts.append([x.text for x in line_chunks])
+            if centred and pending_is_head(idx):
+                pending.append((k, line_chunks))
+            else:
+                rows.append(make_row(k, line_chunks))
+                header_texts.append([x.text for x in line_chunks])
             continue
         if seen_value and [x.text for x in line_chunks] in header_texts:
             continue  # the header printed again at the top of the next page
         if has_value:
             row = make_row(k, line_chunks)
-            # the label was printed above its numbers only when the row has no text of its own
+            # the label was printed above its numbers only when the row has no text of its own;
+            # in a table whose cells are centred vertically, the lines between two rows are
+            # shared: the upper half ends the row above, the lower half starts this one
             label_empty = not any(c.text and not is_numeric_cell(c.text) for c in row.cells)
-            for pk, pc in pending:
-                if label_empty or not rows or not seen_value:
+            n_above = len(pending) // 2 if centred and seen_value else 0 if centred else len(pending)
+            for n, (pk, pc) in enumerate(pending):
+                if not centred and (label_empty or not rows or not seen_value) or centred and n >= n_above:
                     add_to(row, pk, pc, before=True)
                     row.line = min(row.line, pk + 1)
                 else:

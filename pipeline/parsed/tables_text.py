@@ -14,6 +14,7 @@ import re
 from pipeline.parsed.model import Cell, Row, Table, clean_cell
 
 FLAT_CELL = re.compile(r"^ ?\t(?!.*\t)")  # exactly one (leading) tab
+GAP = re.compile(r"\s{2,}")
 MAX_CELL_LEN = 120  # a longer line is a paragraph, not a table cell
 MAX_FLAT_CELLS = 24
 MAX_CONTINUATION_GAP = 3  # lines from the last cell to a less-indented line that continues it  # cells in one flattened row
@@ -79,8 +80,8 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
         if tabbed:
             starts = is_flat_line(lines[i])
         else:  # a paragraph of short lines, none of them tabbed
-            starts = (lines[i].strip() and "\t" not in lines[i] and (i == 0 or not lines[i - 1].strip())
-                      and len(lines[i].strip()) <= MAX_CELL_LEN)
+            starts = (lines[i].strip() and "\t" not in lines[i] and (i == 0 or _paragraph_ends(lines[i - 1]))
+                      and len(lines[i].strip()) <= MAX_CELL_LEN and len(GAP.split(lines[i].strip())) <= 2)
         if i in taken or not starts or _looks_like_prose(lines[i]):
             i += 1
             continue
@@ -89,8 +90,9 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
         def is_cell(line: str) -> bool:
             if tabbed:
                 return is_flat_line(line)
+            # a line of three or more space-separated pieces is a row of an aligned table
             return bool(line.strip()) and "\t" not in line and _indent(line) >= cell_indent \
-                and len(line.strip()) <= MAX_CELL_LEN
+                and len(line.strip()) <= MAX_CELL_LEN and len(GAP.split(line.strip())) <= 2
 
         start = i
         rows: list[Row] = []
@@ -192,6 +194,12 @@ def _header_and_row(rows: list[Row]) -> bool:
 
 
 PLAIN_NUMBER = re.compile(r"(rp\.?\s*)?-?\d[\d.,]*\s*(%|,-)?", re.I)
+
+
+def _paragraph_ends(line: str) -> bool:
+    """A table may start right under a blank line, or right under a paragraph of prose (its
+    lead-in sentence) when the converter left no blank line between them."""
+    return not line.strip() or len(line.strip()) > MAX_CELL_LEN or _looks_like_prose(line)
 
 
 def _plain_grid(rows: list[Row]) -> bool:

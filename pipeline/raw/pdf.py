@@ -51,6 +51,15 @@ def store_text(path, lines: list[str]) -> None:
     os.replace(tmp, path)
 
 
+def prune_texts(text_dir, keep: set[str]) -> None:
+    """Remove stored texts of PDFs no longer in data/raw/ (a text is named <pdf name>.txt)."""
+    if not text_dir.is_dir():
+        return
+    for p in text_dir.glob("*.txt"):
+        if p.name[: -len(".txt")] not in keep:
+            p.unlink(missing_ok=True)
+
+
 def is_pdf(data: bytes) -> bool:
     # the header may follow a few junk bytes (the PDF spec allows 1024)
     return b"%PDF-" in data[:1024]
