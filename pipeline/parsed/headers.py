@@ -168,6 +168,8 @@ def role_of(text: str) -> str | None:
     norm = normalise(text)
     norm = re.sub(r"\b(th\.?|tahun)\s*\d{4}\b|\b(19|20)\d{2}\b", "", norm).strip(" .:")
     norm = re.sub(r"(tribulan|triwulan|tribunal|tribunan|semester)\s*(i{1,3}|iv|[1-4])\b", "", norm).strip()
+    # "Realisasi s.d. Semester I (Rp)", "Realisasi sampai dengan Juni": the cut-off is no part of the role
+    norm = re.sub(r"\b(s\.\s?d\.?|s\s?/\s?d\.?|sampai dengan|sampai|hingga)(?=\s|$)|\b(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\b", "", norm)
     norm = re.sub(r"\s+", " ", norm)
     if not norm:
         return None
@@ -221,8 +223,8 @@ def columns(table: Table) -> list[Column]:
                 col.period = p
         if col.domain == "budget" and col.role in PERF_TO_BUDGET:
             col.role = PERF_TO_BUDGET[col.role]
-        if col.role is None and col.year is not None:
-            col.role = "value"
+        if col.role is None and (col.year is not None or col.period is not None):
+            col.role = "value"  # "2023", "Triwulan II", "Semester I": a column of values for that time
         if col.role and col.role.startswith("budget_"):
             col.domain = "budget"
         cols.append(col)
