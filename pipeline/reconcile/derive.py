@@ -5,7 +5,7 @@
   `indicators.yaml` under `ratio`);
 * budget absorption = realisasi ÷ pagu, for every budget line;
 * capaian = realisasi ÷ target (for lower-is-better indicators the reports' own
-  (2·target − realisasi) ÷ target is accepted too);
+  (2·target − realisasi) ÷ target and target ÷ realisasi are accepted too);
 * a total against the sum of its programmes.
 
 A stated value that disagrees with the figures printed beside it (same row or sentence)
@@ -218,6 +218,8 @@ def _achievements(obs: list[Observation]) -> list[Observation]:
             continue
         candidates = [100 * a.value / t.value]
         if indicators()[ind].better == "lower":
+            if a.value:  # "(rencana ÷ realisasi) × 100", the other formula reports use for a falling indicator
+                candidates.append(100 * t.value / a.value)
             candidates.append(100 * (2 * t.value - a.value) / t.value)
         if any(_agrees(c, x, (t, a)) for x in candidates):
             c.confirmed = True
