@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.build import Budget, NothingToBuild, run
+from pipeline.build import Budget, NothingToBuild, code_fingerprint, run
 from pipeline.raw.decode import RawInputError, read_report
 from pipeline.raw.manifest import PERIODS, read_manifest
 from tests.conftest import RAW, ROOT
@@ -349,9 +349,12 @@ def test_db_path_with_a_quote_exports(tmp_path):
 def test_stale_or_missing_exports_are_repaired_not_called_up_to_date(tmp_path):
     raw = corpus(tmp_path)
     db = tmp_path / "c" / "w.duckdb"
+    code = code_fingerprint()
     run(raw, db)
     (db.parent / "parquet" / "reports.parquet").unlink()
     outcome = run(raw, db)
+    if code_fingerprint() != code:  # others edit this checkout: then a rebuild is the right answer
+        pytest.skip("pipeline code changed while the test ran")
     assert outcome.up_to_date and outcome.exports_repaired
     assert (db.parent / "parquet" / "reports.parquet").exists()
     assert run(raw, db).exports_repaired is False  # now they match
