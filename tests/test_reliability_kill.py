@@ -186,7 +186,7 @@ def test_sigterm_cleans_up_at_once(previous, phase):
 def test_second_build_waits_for_the_first_or_says_so(previous):
     raw, db, old = previous
     code = code_fingerprint()
-    first = start(raw, db, "load", 8)
+    first = start(raw, db, "load", 6)
     wait_for(first, "paused at load")
     impatient, patient = start(raw, db, None, 0, "--wait", "0.5"), start(raw, db)
     wait_for(patient, f"another build (pid {first.pid}) is writing")
