@@ -12,8 +12,10 @@ What is measured
   cold start         `streamlit run app.py` spawned → first page fully rendered in Chromium (script
                      run over, h1 shown, every plotly chart drawn); /_stcore/health time given too.
                      Chromium is launched beforehand and not counted.
-  browser, reload    page.goto(<page URL>) → rendered: a new Streamlit session each time (what a
-                     shared link or F5 costs), page JS bundle from the browser cache.
+  browser, fresh tab a new tab, page.goto(<page URL>) → rendered (every chart drawn): a new Streamlit
+                     session each time (what a shared link costs), JS bundle from the browser cache.
+  browser, first PNG in a fresh server: overview rendered, then Download → PNG clicked at once →
+                     the file arrives (the exporter was started in the background when the page showed).
   browser, in-app    click the page in the sidebar navigation → rendered (same session).
   AppTest            Streamlit's in-process test runner: AppTest.from_file(app.py) + switch_page, the
                      script run of the page timed (`first` = first run of that page in a fresh
@@ -39,7 +41,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "app.json"
-TARGETS = {"warm_page_s": 1.0, "cold_start_s": 5.0, "deck_six_charts_s": 10.0}
+# issue 11: a fresh tab to all charts drawn <= 2.5 s on every page, an in-app page change <= 0.7 s,
+# the first PNG <= 1.5 s (the exporter is started in the background when a page with a download is shown)
+TARGETS = {"fresh_tab_s": 2.5, "page_change_s": 0.7, "first_png_s": 1.5, "warm_page_s": 1.0, "cold_start_s": 5.0,
+           "deck_six_charts_s": 10.0}
 VIEWPORT = {"width": 1400, "height": 900}
 
 sys.path.insert(0, str(ROOT))
@@ -79,7 +84,7 @@ def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
 
     from dashboard.i18n import t
 
-    out: dict = {"reload": {}, "in_app": {}}
+    out: dict = {"fresh_tab": {}, "in_app": {}}
     log = tmp / "streamlit.log"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -95,6 +100,18 @@ def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
             pg.goto(f"{url}/", wait_until="domcontentloaded")
             wait_rendered(pg, t("page.overview", "id"))
             t_first = time.perf_counter() - t0
+            # the first PNG a reader downloads, clicked as soon as the page is drawn
+            s = time.perf_counter()
+            pg.locator('[data-testid="stPopoverButton"]').filter(has_text=t("download.title", "id")).first.click()
+            button = pg.locator('[data-testid="stDownloadButton"]').filter(has_text="PNG").first
+            button.wait_for(state="visible", timeout=10_000)
+            with pg.expect_download(timeout=60_000) as info:
+                button.click()
+            info.value.path()
+            out["first_png_s"] = round(time.perf_counter() - s, 3)
+            print(f"first PNG in the browser (menu click → file): {out['first_png_s']:.2f} s"
+                  f"   (target <= {TARGETS['first_png_s']} s: {verdict(out['first_png_s'], TARGETS['first_png_s'] + 1e-9)})")
+            pg.keyboard.press("Escape")
             out["cold_start"] = {"health_s": round(t_health, 3), "first_page_rendered_s": round(t_first, 3)}
             print(f"cold start: health {t_health:.2f} s, first page rendered {t_first:.2f} s"
                   f"   (target < {TARGETS['cold_start_s']:.0f} s: {verdict(t_first, TARGETS['cold_start_s'])})")
@@ -109,11 +126,13 @@ def bench_browser(db: Path, tmp: Path, repeat: int, langs: list[str]) -> dict:
                 for name in PAGES:
                     times = []
                     for _ in range(repeat):
+                        tab = ctx.new_page()
                         s = time.perf_counter()
-                        pg.goto(f"{url}/{path_of(name)}?lang={lang}", wait_until="domcontentloaded")
-                        wait_rendered(pg, t(f"page.{name}", lang))
+                        tab.goto(f"{url}/{path_of(name)}?lang={lang}", wait_until="domcontentloaded")
+                        wait_rendered(tab, t(f"page.{name}", lang))
                         times.append(time.perf_counter() - s)
-                    out["reload"][f"{lang}-{name}"] = median(times)
+                        tab.close()
+                    out["fresh_tab"][f"{lang}-{name}"] = median(times)
 
             for lang in langs:
                 pg.goto(f"{url}/?lang={lang}", wait_until="domcontentloaded")
@@ -270,7 +289,7 @@ def bench_exports(db: Path, repeat: int) -> dict:
                                      "xlsx_s": median(xlsx), "png_bytes": len(b), "svg_bytes": len(v),
                                      "rows": len(table)}
 
-    labels = {"note": "Note"}
+    labels = {"note": "Note", "findings": "Findings"}
     deck_times = []
     for _ in range(max(1, min(repeat, 3))):
         s = time.perf_counter()
@@ -314,18 +333,19 @@ def main() -> None:
         if not args.skip_exports:
             result["exports"] = bench_exports(db, args.repeat)
 
-    target = TARGETS["warm_page_s"]
-    print(f"\nwarm page render, median of {args.repeat} (target < {target:.0f} s)")
-    cols = [("browser", "reload"), ("browser", "in_app"), ("apptest", "first"), ("apptest", "rerun")]
-    cols = [c for c in cols if c[0] in result]
+    limit = {("browser", "fresh_tab"): TARGETS["fresh_tab_s"], ("browser", "in_app"): TARGETS["page_change_s"],
+             ("apptest", "first"): TARGETS["warm_page_s"], ("apptest", "rerun"): TARGETS["warm_page_s"]}
+    print(f"\npage render, median of {args.repeat} (targets: fresh tab <= {TARGETS['fresh_tab_s']} s, "
+          f"in-app page change <= {TARGETS['page_change_s']} s)")
+    cols = [c for c in limit if c[0] in result]
     print(f"{'page':<18}" + "".join(f"{a + ' ' + b:>18}" for a, b in cols))
     for lang in langs:
         for name in PAGES:
             key = f"{lang}-{name}"
             cells = []
-            for a, b in cols:
-                x = result[a][b][key]
-                cells.append(f"{x:>12.3f} {'ok' if x < target else 'SLOW':>5}")
+            for col in cols:
+                x = result[col[0]][col[1]][key]
+                cells.append(f"{x:>12.3f} {'ok' if x <= limit[col] else 'SLOW':>5}")
             print(f"{key:<18}" + "".join(cells))
     if "apptest" in result:
         print(f"AppTest first run in this process (imports, cold caches): {result['apptest']['first_run_in_process_s']:.2f} s")

@@ -190,7 +190,8 @@ def small_multiples(rows: pd.DataFrame, measures: list[tuple[str, str]], colours
     apply_layout(fig, lang, height=450)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.06, xanchor="left", x=0),
                       margin=dict(t=50))
-    fig.update_xaxes(showticklabels=False)
+    # each bar is named under it (colour alone does not tell a reader which area it is)
+    fig.update_xaxes(showticklabels=True, tickfont_size=11, automargin=True)
     fig.update_yaxes(rangemode="tozero")
     return fig
 
@@ -322,4 +323,40 @@ def fit_row_labels(fig: go.Figure) -> go.Figure:
         if ann.yref == "y" and ann.yshift:
             above = int(ann.name.rsplit("-", 1)[1]) if ann.name and ann.name.startswith("row-label-") else 0
             ann.yshift = slot * bar / 2 + 1 + above * line_px
+    return fig
+
+
+def funnel_bars(rows: pd.DataFrame, measures: list[tuple[str, str]], colours: dict[str, str], lang: str) -> go.Figure:
+    """Job seekers → vacancies → placements on one shared scale: per area a block of bars, one
+    per measure it reports, each labelled above ("Muara Enim · 2023 — Job seekers: 3,111 persons").
+    The measure is told by shade (pale = the first step, solid = the last), the area by colour and
+    name; a measure no area reports gets no empty panel (the chart's notes say it is missing)."""
+    present = [(m, label) for m, label in measures if m in set(rows["indicator"])]
+    shade = {m: 0.35 + 0.65 * i / max(1, len(present) - 1) for i, (m, _) in enumerate(present)}
+    items = []
+    for regency in ordered(rows["regency"]):
+        for measure, label in present:
+            part = rows[(rows["regency"] == regency) & (rows["indicator"] == measure)]
+            if part.empty:
+                continue
+            r = part.iloc[0]
+            items.append((f"{_entity_label(r, lang)} — {label}", r, measure, label))
+    cats = [c for c, *_ in items]
+    fig = go.Figure()
+    for cat, r, measure, label in items:
+        fig.add_bar(y=[cat], x=[r["value"]], orientation="h", width=BAR, showlegend=False,
+                    marker=dict(color=colours.get(r["regency"], "#888"), opacity=shade[measure]),
+                    customdata=[[cat, label, cite.of_row(r, lang)]], hovertemplate=_hover(r["unit"], lang))
+    for measure, label in present:  # legend keys in neutral grey: the colours belong to areas
+        fig.add_bar(y=[None], x=[None], name=label, marker=dict(color="#555", opacity=shade[measure]))
+    apply_layout(fig, lang, height=TOP + BOTTOM + SLOT * max(1, len(cats)))
+    fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0, barmode="overlay",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font_size=12))
+    for cat, r, *_ in items:
+        fig.add_annotation(**_row_label(cat, f"{cat}:  {value_text(r['value'], r['unit'], lang)}"))
+    top = max([r["value"] for _, r, *_ in items], default=1)
+    fig.update_xaxes(range=[0, (top or 1) * 1.08], automargin=False, zeroline=True, zerolinecolor="#999",
+                     separatethousands=True)
+    fig.update_yaxes(showticklabels=False, categoryorder="array", categoryarray=list(reversed(cats)),
+                     range=[-0.5, max(1, len(cats)) - 0.5], automargin=False, fixedrange=True)
     return fig

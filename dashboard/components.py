@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import cite, data
 from dashboard.comparability import footnote
-from dashboard.exports import ExportSpec, chart_image, csv_bytes, xlsx_bytes
+from dashboard.exports import ExportSpec, chart_image, csv_bytes, warm_up, xlsx_bytes
 from dashboard.i18n import current, definition_label, kind_label, period_label, t
 from dashboard.safe import figure_as_text, md
 from dashboard.style import value_text
@@ -115,6 +115,8 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
 
 
 def _downloads(key: str, spec: ExportSpec, rows: pd.DataFrame) -> None:
+    if st.context.headers.get("host"):  # a browser session (not an in-process AppTest): get the exporter ready
+        warm_up()
     name = slug(spec.title)
     about = [("title", spec.title), ("source", spec.footnote), *[("note", n) for n in spec.notes],
              ("warehouse", str(data.DB_PATH.name)), ("generated_by", "disnaker-dashboard")]

@@ -47,6 +47,28 @@ def _ensure_server() -> None:
     _started = True
 
 
+_warming = False
+
+
+def warm_up() -> None:
+    """Start the image exporter's Chromium in the background (~3 s), so that the first PNG a
+    reader asks for takes a render (~0.3 s), not a browser start. Called when a page with a
+    download is first shown; later calls do nothing."""
+    global _warming
+    if _started or _warming:
+        return
+    _warming = True
+
+    def start() -> None:
+        try:
+            with _lock:
+                _ensure_server()
+        except Exception:  # noqa: BLE001 — a failed warm-up only means the first click starts it
+            pass
+
+    threading.Thread(target=start, name="kaleido-warm-up", daemon=True).start()
+
+
 @dataclass
 class ExportSpec:
     """What a chart needs to stand on its own outside the app (a file, a slide)."""

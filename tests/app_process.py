@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-PAGES = ["overview", "unemployment", "placement", "training", "budget", "indicators", "quality"]
+PAGES = ["overview", "unemployment", "placement", "training", "budget", "indicators", "quality", "about"]
 
 # Rendered = the script run is over, no skeleton is left, and every plotly chart has drawn its svg.
 RENDERED_JS = """() => {

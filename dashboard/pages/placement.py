@@ -42,7 +42,7 @@ st.markdown(t("placement.intro"))
 
 # ---- funnel ---------------------------------------------------------------------------------
 absent = [ind for ind in FUNNEL if ind not in set(shown["indicator"])]
-fig = charts.small_multiples(shown, [(ind, v.short(ind)) for ind in FUNNEL], v.colours, v.lang)
+fig = charts.funnel_bars(shown, [(ind, v.short(ind)) for ind in FUNNEL], v.colours, v.lang)
 funnel_notes = notes(shown, v.reports_shown(), v.lang)
 if absent:
     funnel_notes.insert(0, t("placement.absent_measures", measures=", ".join(v.title(i) for i in absent)))
