@@ -60,6 +60,7 @@ def read_tables(tables: list[Table], ctx: ReportContext, out: Extraction) -> Non
             continue
         cols = columns(table)
         _budget_roles_for_rupiah_columns(cols)
+        _plan_table_targets(table, cols)
         rows = align_rows(table, cols)
         if not rows:
             continue
@@ -90,6 +91,19 @@ def _off_topic(table: Table, cols: list[Column], out: Extraction, n_before: int,
         out.warn(table.line_start, "off_topic", f"{table.id} (lines {table.line_start}-{table.line_end}): {reason}; its rows are not read as indicators")
     for o in out.observations[n_before:]:
         mark(o, reason)
+
+
+PLAN_TITLE = re.compile(r"^\s*(tabel|table)\b.*\btarget\b", re.I)
+
+
+def _plan_table_targets(table: Table, cols: list[Column]) -> None:
+    """'Tabel 2.1 Target IKU 2019-2024' with one column per year: every figure is a target."""
+    title = next((t for _, t in reversed(table.caption) if re.match(r"^\s*(tabel|table)\b", t, re.I)), "")
+    if PLAN_TITLE.match(title) and not re.search(r"\b(realisasi|capaian)\b", title, re.I) \
+            and not any(c.role in ("actual", "achievement") for c in cols):
+        for c in cols:
+            if c.role == "value":
+                c.role = "target"
 
 
 def _budget_roles_for_rupiah_columns(cols: list[Column]) -> None:
@@ -313,8 +327,16 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
             continue
         leaf = c.label.split(" / ")[-1]
         match = classify(leaf, header_unit) or classify(leaf, None)
+        whole_label = False
+        if match is None and " / " in c.label and re.fullmatch(r"[a-z]+", normalise(leaf)) \
+                and normalise(leaf) not in ("jumlah", "total", "pria", "wanita", "perempuan", "l", "p"):
+            # "Pencari Kerja" / "Terdaftar": one label wrapped over two header lines (a lone word
+            # under it, not a sub-header such as "Laki-laki" or "Jumlah")
+            whole = c.label.replace(" / ", " ")
+            match = classify(whole, header_unit) or classify(whole, None)
+            whole_label = match is not None
         if match:
-            group = c.label.split(" / ")[0] if " / " in c.label else None
+            group = c.label.split(" / ")[0] if " / " in c.label and not whole_label else None
             candidates.append((c, match, header_unit, group))
     if not candidates:
         candidates = _caption_year_columns(table, cols, rows, ctx)

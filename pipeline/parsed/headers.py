@@ -100,13 +100,15 @@ def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
 
 
 UNIT_LABEL = re.compile(r"^\(?(rp\.?|%|persen|orang|jiwa|kk|unit|paket)\)?$", re.I)
+HAS_UNIT = re.compile(r"\((rp\.?|%|persen|orang|jiwa|kk|unit|paket)\)\s*$", re.I)
 
 
 def _join_unit_labels(cells: list[Cell]) -> list[Cell]:
     """A label's unit printed on its own line ("PAGU" / "(Rp)", "KEUANGAN" / "%") belongs to it."""
     out: list[Cell] = []
     for c in cells:
-        if out and UNIT_LABEL.match(c.text.strip()):
+        # "Realisasi (Rp)" / "%": a label that names its unit already is followed by a column of its own
+        if out and UNIT_LABEL.match(c.text.strip()) and not HAS_UNIT.search(out[-1].text):
             out[-1] = Cell(f"{out[-1].text} {c.text}", out[-1].line)
         else:
             out.append(c)
@@ -167,7 +169,7 @@ def _period_of(text: str) -> str | None:
 def role_of(text: str) -> str | None:
     norm = normalise(text)
     norm = re.sub(r"\b(th\.?|tahun)\s*\d{4}\b|\b(19|20)\d{2}\b", "", norm).strip(" .:")
-    norm = re.sub(r"(tribulan|triwulan|tribunal|tribunan|semester)\s*(i{1,3}|iv|[1-4])\b", "", norm).strip()
+    norm = re.sub(r"\b(tribulan|triwulan|tribunal|tribunan|trimester|semester|trw|tw)\.?\s*(i{1,3}|iv|[1-4])\b", "", norm).strip()
     # "Realisasi s.d. Semester I (Rp)", "Realisasi sampai dengan Juni": the cut-off is no part of the role
     norm = re.sub(r"\b(s\.\s?d\.?|s\s?/\s?d\.?|sampai dengan|sampai|hingga)(?=\s|$)|\b(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\b", "", norm)
     norm = re.sub(r"\s+", " ", norm)

@@ -28,6 +28,9 @@ ABBREVIATION = re.compile(r"\b(rp|no|prop|kab|kec|kel|jl|dr|ir|drs|st|sh|se|mm|t
 DIGIT = re.compile(r"\d")
 MAX_SENTENCE = 1500  # characters; real sentences in these reports stay well under 800
 CLAUSE_CUT = re.compile(r"[,;]\s+")
+# a line that opens with a figure and its unit ("5,90 persen, sehingga ...") continues the
+# unfinished sentence above it (converters wrap lines anywhere); a list item "1. ..." does not
+FIGURE_CONTINUES = re.compile(r"^(rp\.?\s*)?\d[\d.,]*\s*(%|persen\b|orang\b|kasus\b|paket\b|peserta\b|ribu\b|juta\b|miliar\b|milyar\b)", re.I)
 WRAP_WORDS = 4  # words on each side of a line break tried as one wrapped label
 
 
@@ -90,7 +93,8 @@ def paragraphs(lines: list[str], skip: set[int], sections: list[str]) -> list[Pr
                     nxt = (k, t)
                     break
                 k += 1
-            if nxt is None or not (nxt[1][:1].islower() or wrapped_label(parts[-1][1], nxt[1])):
+            if nxt is None or not (nxt[1][:1].islower() or wrapped_label(parts[-1][1], nxt[1])
+                                   or FIGURE_CONTINUES.match(nxt[1])):
                 break
             parts.append(nxt)
             used.add(nxt[0])

@@ -123,6 +123,8 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
             if _looks_like_prose(line) or i - last_cell_line > MAX_CONTINUATION_GAP or not current \
                     or "\t" in line and not tabbed:
                 break
+            if TABLE_END.match(line.strip()) or PLAIN_NUMBER.fullmatch(current[-1].text) and lines[i - 1].strip() == "":
+                break  # a heading below the table, or words after a blank line under a figure: no wrapped label
             prev = current[-1]
             current[-1] = Cell((prev.text + " " + clean_cell(line)).strip(), prev.line if prev.text else i + 1)
             last_cell_line = i
