@@ -251,7 +251,10 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
                 continue  # "kegiatan ini" without a heading to name it: whose absorption is unknown
         spec = indicators()[match.indicator]
         if match.scope == "total" and not match.indicator.startswith("budget_"):
-            part = subgroup(text[prev_before:start], text[tk.unit_end : tk.unit_end + 80], text)
+            # a sub-group named before the figure counts within its clause: "melalui 3 kali job fair dan
+            # layanan antar kerja, sebanyak 3.152 orang berhasil ditempatkan" is every channel's total
+            named = text[prev_before:start]
+            part = subgroup(named[max(named.rfind(", "), named.rfind(";")) + 1:], text[tk.unit_end : tk.unit_end + 80], text)
             if part and part[1] == "subgroup" and part[0] == "bagian" and not any(m.indicator == match.indicator for m in read):
                 part = None  # "28 kasus dan 25 kasus di antaranya telah diselesaikan": the resolved total, of the 28
             if part:  # "... sebanyak 120 orang perempuan": a part, never the total
