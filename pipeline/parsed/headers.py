@@ -76,7 +76,8 @@ def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     if len(header_rows) == 1 or not header_rows:
         labels = header_rows[0] if header_rows else []
         return [[Cell("", 0)] * (width - len(labels)) + labels]
-    top = [c for row in header_rows[:-1] for c in row]
+    # a dash in a group header row only holds the place of a spanned cell ("KINERJA | - | -")
+    top = [c for row in header_rows[:-1] for c in row if c.text.strip() not in ("-", "–", "—")]
     subs = header_rows[-1]
     n_groups = len(top) + len(subs) - width
     score = [1 if GROUP_WORDS.match(normalise(c.text)) else 0 for c in top]

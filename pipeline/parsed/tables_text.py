@@ -166,9 +166,10 @@ def _without_caption(rows: list[Row]) -> list[Row]:
     return rows[k:]
 
 
-# Without indentation nothing but the blank lines marks a row; a row that opens with a source
-# note, a table title or a section heading is no row: the table ended above it.
-TABLE_END = re.compile(r"^(sumber|source|keterangan|catatan|tabel|table|gambar|grafik|bab\s+[ivx\d]+\b|[a-h]\.\s+[A-Z])", re.I)
+# Without indentation nothing but the blank lines marks a row; a row holding a source note, a
+# table title or a chapter heading is no row: the table ended above it. (A lettered heading
+# "C. ..." alone is not enough: budget rows are lettered too.)
+TABLE_END = re.compile(r"^(sumber\s*:|source\s*:|keterangan\s*:|catatan\s*:|(tabel|table|gambar|grafik)\s+\d|bab\s+[ivx\d]+\b)", re.I)
 
 
 def _before_next_heading(rows: list[Row]) -> list[Row]:
@@ -178,8 +179,7 @@ def _before_next_heading(rows: list[Row]) -> list[Row]:
     if first_value is None:
         return rows
     for k in range(first_value + 1, len(rows)):
-        first = next((c.text for c in rows[k].cells if c.text), "")
-        if TABLE_END.match(first):
+        if any(TABLE_END.match(c.text) for c in rows[k].cells):  # "C. Realisasi Anggaran" / "Tabel 3.3 ..."
             return rows[:k]
     return rows
 
