@@ -93,12 +93,13 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font_size=12))
     # the label line of each row: above its bar, left-aligned at the axis, on a white ground so a
     # target tick or reference line passing under it never garbles it
+    labels = []
     for label, value, plain in zip(rows["label"], rows["value"], rows["_plain"]):
         # plain text: the app's chart component shows markup in annotations literally
         text = f"{label}:  {value_text(value, unit, lang, short=True)}" + ("" if plain else f"  ({t('status.suspect_short', lang)})")
-        fig.add_annotation(**_row_label(label, text))
-    for m in missing_labels:
-        fig.add_annotation(**_row_label(m, m, colour="#666"))
+        labels.append(_row_label(label, text))
+    labels += [_row_label(m, m, colour="#666") for m in missing_labels]
+    _set_annotations(fig, labels)
     top = max([*rows["value"].dropna(), *(targets["value"].dropna() if targets is not None and len(targets) else []),
                *(context["value"].dropna() if context is not None and len(context) else [])], default=1)
     axis_title = t("chart.lower_better", lang) if better == "lower" else (t("chart.higher_better", lang) if better == "higher" else "")
@@ -108,6 +109,11 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
     fig.update_yaxes(title_text="", showticklabels=False, categoryorder="array", categoryarray=categories,
                      range=[-0.5, n - 0.5], automargin=False, fixedrange=True)
     return fig
+
+
+def _set_annotations(fig: go.Figure, anns: list[dict]) -> None:
+    # one assignment: add_annotation re-validates every earlier annotation on each call (quadratic)
+    fig.layout.annotations = list(fig.layout.annotations) + anns
 
 
 def _row_label(category: str, text: str, colour: str = "#222", slot: float = SLOT, bar: float = BAR) -> dict:
@@ -294,12 +300,14 @@ def achievement_bars(labels: list[str], values: list[float], colour: str, lang: 
     fig.add_vline(x=100, line_dash="dot", line_color="#555", layer="below")
     apply_layout(fig, lang, height=TOP + BOTTOM + slot * len(cats))
     fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0)
+    anns = []
     for cat, lines in zip(cats, wrapped):
         for k, line in enumerate(lines):  # the last line sits just above the bar, earlier ones above it
             ann = _row_label(cat, line, slot=slot, bar=bar)
             ann["yshift"] += LINE_PX * (len(lines) - 1 - k)
             ann["name"] = f"row-label-{len(lines) - 1 - k}"
-            fig.add_annotation(**ann)
+            anns.append(ann)
+    _set_annotations(fig, anns)
     top = max([*values, 100])
     fig.update_xaxes(ticksuffix="%", range=[0, top * 1.08], automargin=False, zeroline=True, zerolinecolor="#999",
                      title_text=t("chart.target_line", lang), title_font_size=12)
@@ -352,8 +360,7 @@ def funnel_bars(rows: pd.DataFrame, measures: list[tuple[str, str]], colours: di
     apply_layout(fig, lang, height=TOP + BOTTOM + SLOT * max(1, len(cats)))
     fig.update_layout(margin=dict(l=8, r=16, t=TOP, b=BOTTOM), bargap=0, barmode="overlay",
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font_size=12))
-    for cat, r, *_ in items:
-        fig.add_annotation(**_row_label(cat, f"{cat}:  {value_text(r['value'], r['unit'], lang)}"))
+    _set_annotations(fig, [_row_label(cat, f"{cat}:  {value_text(r['value'], r['unit'], lang)}") for cat, r, *_ in items])
     top = max([r["value"] for _, r, *_ in items], default=1)
     fig.update_xaxes(range=[0, (top or 1) * 1.08], automargin=False, zeroline=True, zerolinecolor="#999",
                      separatethousands=True)
