@@ -123,6 +123,8 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
             if _looks_like_prose(line) or i - last_cell_line > MAX_CONTINUATION_GAP or not current \
                     or "\t" in line and not tabbed:
                 break
+            if not tabbed and len(line.strip()) > MAX_CELL_LEN and not lines[i - 1].strip():
+                break  # without indentation a line too long for a cell, after a blank line, is the prose below the run
             if TABLE_END.match(line.strip()) or PLAIN_NUMBER.fullmatch(current[-1].text) and lines[i - 1].strip() == "":
                 break  # a heading below the table, or words after a blank line under a figure: no wrapped label
             prev = current[-1]
