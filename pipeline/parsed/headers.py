@@ -64,7 +64,7 @@ def count_header_rows(table: Table) -> int:
     return n
 
 
-GROUP_WORDS = re.compile(r"^(kinerja|anggaran|keuangan|fisik|capaian|realisasi|target|tahun \d{4}|\d{4}|"
+GROUP_WORDS = re.compile(r"^(kinerja|anggaran|keuangan|fisik|capaian|realisasi|target|sisa|tahun \d{4}|\d{4}|"
                          r"(tri(bulan|wulan)|semester) [ivx1-4]+|rencana|pagu)\b")
 
 
@@ -118,8 +118,8 @@ def _join_unit_labels(cells: list[Cell]) -> list[Cell]:
 
 def normalise_flat(table: Table) -> None:
     """Flattened tables: header rows of labels, data rows right-aligned under them."""
-    header_rows = [_join_unit_labels([c for c in row.cells if c.text]) for row in table.header if not _index_row(row)]
-    header_rows = [r for r in header_rows if r]
+    raw_rows = [r for r in ([c for c in row.cells if c.text] for row in table.header if not _index_row(row)) if r]
+    header_rows = [_join_unit_labels(r) for r in raw_rows]
     body: list[Row] = []
     for row in table.body:
         cells: list[Cell] = []
@@ -132,6 +132,11 @@ def normalise_flat(table: Table) -> None:
         body.append(Row(cells, row.line))
     width = max([len(r.cells) for r in body] + [0])
     grid = _flat_header(header_rows, width)
+    if len(header_rows) > 1 and len(grid) == 1:
+        # "Fisik | (%) | Keuangan | (%)" under "Realisasi Fisik | Realisasi Keuangan": each "(%)" is
+        # a sub-column of its own when that makes the groups fit the body
+        unjoined = _flat_header(raw_rows, width)
+        grid = unjoined if len(unjoined) > 1 else grid
     width = max(len(r) for r in grid)
     rows = [Row([c if c.line else Cell("", table.line_start) for c in cells], table.line_start) for cells in grid]
     for r in body:
