@@ -65,6 +65,9 @@ def readable(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     out = rows[cols].copy()
     if "kind" in out:
         out["kind"] = out["kind"].map(lambda k: kind_label(k, lang))
+    if "indicator" in out:  # a reader sees the indicator's name, never its internal id (CSV/XLSX keep the id)
+        names = indicator_names(lang)
+        out["indicator"] = out["indicator"].map(lambda i: names.get(i, i))
     if "period" in out:
         out["period"] = out["period"].map(lambda p: period_label(p, lang))
     if "definition" in out:
@@ -73,6 +76,11 @@ def readable(rows: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         out.insert(out.columns.get_loc("value") + 1, "shown",
                    [value_text(v, u, lang) for v, u in zip(rows["value"], rows["unit"])])
     return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns})
+
+
+def indicator_names(lang: str) -> dict[str, str]:
+    ind = data.indicators()
+    return {r["indicator"]: (r.get(f"short_{lang}") or r.get("short_id") or r["indicator"]) for r in ind.to_dict("records")}
 
 
 def export_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import line_viewer, readable
+from dashboard.components import indicator_names, line_viewer, readable
 from dashboard.i18n import kind_label, period_label, t
 from dashboard.safe import md
 from dashboard.view import current_view
@@ -109,8 +109,9 @@ obs = data.all_observations()
 obs = obs[obs["regency"].isin(v.regencies)]
 f1, f2, f3 = st.columns([2, 1, 1])
 needle = f1.text_input(t("quality.search"), key="q_search", placeholder=t("quality.search_placeholder"))
+names = indicator_names(v.lang)
 ind = f2.multiselect(t("col.indicator"), sorted(obs["indicator"].unique()), key="q_indicator",
-                     placeholder=t("quality.choose"))
+                     placeholder=t("quality.choose"), format_func=lambda i: names.get(i, i))
 status = f3.multiselect(t("col.status"), ["ok", "conflict", "mismatch", "suspect"], key="q_status", placeholder=t("quality.choose"))
 if needle:
     mask = obs["source_text"].str.contains(needle, case=False, regex=False, na=False) | \
