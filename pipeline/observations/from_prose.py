@@ -107,6 +107,18 @@ def _kind(local: str, clause: str, unit: str | None) -> str:
     return kind
 
 
+# "11.880 pencari kerja yang ditempatkan dibagi 28.800 pencari kerja terdaftar": a figure followed
+# by the noun it counts is described by the words after it, up to the next figure
+DESCRIBED_AFTER = re.compile(r"^\s*(pencari kerja|pencaker|tenaga kerja|peserta|kasus|perkara|lowongan)\b", re.I)
+
+
+def _described_after(text: str, tk: Token, tokens: list[Token], c1: int, unit: str | None) -> Match | None:
+    if not DESCRIBED_AFTER.match(text[tk.end : tk.end + 20]):
+        return None
+    nxt = next((t.start for t in tokens if t.start > tk.start), len(text))
+    return classify(text[tk.start : min(nxt, c1)], unit)
+
+
 def _join(a: str | None, b: str) -> str:
     return f"{a}; {b}" if a else b
 
@@ -197,7 +209,7 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         if kind == "achievement" and pattern("kind_actual_after").match(text[end : end + 40]):
             kind = "actual"
         cls_unit = None if kind == "achievement" else unit
-        match = classify(segment, cls_unit)
+        match = _described_after(text, tk, tokens, c1, cls_unit) or classify(segment, cls_unit)
         if match is None and prev_before < c0:  # the subject may sit before a "dan" inside a name
             match = classify(text[prev_before:c1], cls_unit)
         if match is None:

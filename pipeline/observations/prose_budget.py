@@ -26,13 +26,13 @@ from pipeline.parsed.prose import ProseSentence
 AMOUNT = re.compile(r"(?:\b(?:rp|prop)\.?\s*)?(\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d{1,2})?)(?:\s*,-)?", re.I)
 # "Tahun Anggaran 2022" names the fiscal year, not an allocation
 ALLOC_CUE = re.compile(r"(?<!tahun )\b(alokasi anggaran|alokasi belanja|dialokasikan|pagu dana|pagu anggaran|pagu hibah|pagu|jumlah anggaran|alokasi|anggaran)\b", re.I)
-REAL_CUE = re.compile(r"\b(realisasi|terealisasi|direalisasikan|terserap)\b", re.I)
+REAL_CUE = re.compile(r"\b(realisasi(nya)?|terealisasi|direalisasikan|terserap)\b", re.I)
 PAGU_BETWEEN = re.compile(r"\b(dari|terhadap)?\s*(pagu|alokasi|dialokasikan|anggaran sebesar)\b", re.I)
 PERCENT_BEFORE = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)\s*(atau|yaitu|senilai|sebesar)?\s*(rp\.?)?\s*$", re.I)
 PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|persen\b)", re.I)
 SKIP = re.compile(r"\b(pendapatan|retribusi|pad\b|umk\b|upah minimum|sisa anggaran|kinerja keluaran)", re.I)
-GENERIC_ENTITY = re.compile(r"^(?:(?:realisasi|penyerapan|serapan|daya serap)(?: (?:penyerapan|serapan|anggaran|keuangan|belanja))*|pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
-AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan|dinas|disnaker\w*)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
+GENERIC_ENTITY = re.compile(r"^(?:(?:realisasi|penyerapan|serapan|daya serap)(?: (?:penyerapan|serapan|anggaran|keuangan|belanja))*|pada tahun \d{4},?|untuk|secara keseluruhan|capaian kinerja keuangan.*|target belanja dinas.*|.*\bdinas (tenaga kerja|nakertrans)\b.*|urusan( pemerintahan)?( bidang)? (tenaga kerja|ketenagakerjaan)\b.*|anggaran yang bersumber.*|apbd.*)$", re.I)
+AFTER_CUE_ENTITY = re.compile(r"\s*((?:program|kegiatan|sub kegiatan|belanja|pelatihan|penempatan|dinas|disnaker\w*|urusan)\b[^,;]{0,80}?)\s+(?:sebesar|senilai|rp|yaitu|adalah|\d)", re.I)
 CHAPTER = re.compile(r"^\s*(bab\s+[ivx\d]+|lampiran)\b", re.I)  # a chapter title is nobody's budget
 THIS_ACTIVITY = re.compile(r"\b(kegiatan|program|sub kegiatan) ini\b", re.I)
 

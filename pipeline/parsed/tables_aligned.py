@@ -27,6 +27,7 @@ MAX_BLANKS_INSIDE = 1  # a single blank line may separate rows; two end the tabl
 MAX_CONTINUATION_LEN = 90  # a longer single-chunk line is prose, not a wrapped label
 MAX_PAGE_GAP = 12  # lines a page break may take (footer, page number, form feed, running header)
 MAX_WRAPPED_LINES = 8
+PROSE_WORDS = 8  # a one-cell line of more words after a blank line is a paragraph, not a wrapped label
 SHORT_CELL = 40  # a one-cell line this short, inside the table's width, is a piece of a cell
 RECENT_ROWS = 4  # rows above a blank line or page break that the next row must line up with  # a label wrapped over more lines than this is not a table cell
 # a line right below the last row continues its label when it reads as the rest of a phrase
@@ -134,8 +135,8 @@ def _blocks(lines: list[str], taken: set[int], furniture: set[int]) -> list[tupl
                 recent = [span for row in recent_rows for span in row]
                 last_multi = j
             elif len(c[0].text) > MAX_CONTINUATION_LEN or j - last_multi > MAX_WRAPPED_LINES \
-                    or not _inside_columns(c[0], seen):
-                break  # prose, or text that does not sit in the table's columns
+                    or not _inside_columns(c[0], seen) or blanks and len(c[0].text.split()) > PROSE_WORDS:
+                break  # prose (a sentence below a blank line), or text that does not sit in the table's columns
             elif blanks == 0 and tail == j - 1 and WRAP_TAIL.match(c[0].text):
                 tail = j  # the last row's label wrapped onto this line
             blanks = 0
