@@ -116,7 +116,11 @@ def _described_after(text: str, tk: Token, tokens: list[Token], c1: int, unit: s
     if not DESCRIBED_AFTER.match(text[tk.end : tk.end + 20]):
         return None
     nxt = next((t.start for t in tokens if t.start > tk.start), len(text))
-    return classify(text[tk.start : min(nxt, c1)], unit)
+    # up to the next figure (the clause may go on: "150 peserta di antaranya lulus dan memperoleh
+    # sertifikat"), but not into another figure's relative clause ("44 kasus dan yang diselesaikan ...")
+    words = text[tk.start : min(nxt, tk.end + 100)]
+    other = re.search(r"\s(?:dan|sedangkan|serta)\s+yang\b|[,;]", words)
+    return classify(words[: other.start()] if other else words, unit)
 
 
 def _join(a: str | None, b: str) -> str:

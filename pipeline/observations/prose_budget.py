@@ -137,6 +137,8 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
         real = first
     elif real_cue:
         real = next((a for a in amounts if a[0] > real_cue.start()), None)
+    elif lead_real and len(amounts) >= 2 and re.search(r"\b(atau|yaitu|senilai)\b", text[first[0]:amounts[1][0]], re.I):
+        real = amounts[1]  # "Realisasi anggaran mencapai 95,12% dari pagu Rp A, atau sebesar Rp B"
     elif len(amounts) >= 2 and cue is None:
         real = amounts[1]  # "<entity> Rp X Rp Y": pagu then realisasi
     if real is pagu:
@@ -147,6 +149,8 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
         if m is None or (pagu[0] > real[0] and m.start() > pagu[0]):
             # "penyerapan anggaran sebesar 94,6 % atau Rp 5,2 M dari pagu Rp 5,5 M": the share comes first
             m = PERCENT_BEFORE.search(text[: real[0]]) or m
+            if m is None and lead_real and not REAL_CUE.search(text, first[0]):
+                m = PERCENT.search(text, lead_real.end(), pagu[0])  # "Realisasi ... mencapai 95,12% dari pagu ..." 
         if m and not re.search(r"\b(kinerja|output|fisik|keluaran)\b", text[real[0]:m.start()], re.I):
             try:
                 absorption = (m.start(), parse_number(m.group(1), "percent"))
