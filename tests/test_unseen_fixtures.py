@@ -1,4 +1,4 @@
-"""The independent check, kept: twenty-one short reports unlike the seeds (tests/fixtures/unseen/,
+"""The independent check, kept: twenty-three short reports unlike the seeds (tests/fixtures/unseen/,
 written by the checker in its own words and numbers, each with a YAML of hand-read facts).
 
 Styles: (a) a kota report as `pdftotext -layout` prints it, (b) a provincial report with a table
@@ -21,7 +21,10 @@ words ("11.880 pencari kerja yang ditempatkan dibagi 28.800 pencari kerja terdaf
 provincial report with a table per kabupaten/kota and its own total row. Round 5, blind (29 of
 44, none wrong unflagged): (s) one cell per line with no blank line between rows (plain
 `pdftotext`), (t) a report of sentences with rupiah in words beside the digits, (u) pipes whose
-year groups span Target / Realisasi / % sub-columns, and a table by sex.
+year groups span Target / Realisasi / % sub-columns, and a table by sex. Round 6, blind (identity
+wrong on one: "TAHUN 2023 (KONDISI S.D. TRIWULAN IV)" read as Q4; 8 of 23): (v) tab tables with
+units inside the cells ("2.115 orang", "7,33%", "Rp 14.226.000.000") and a disputes table by type,
+(w) sentences with misspellings and short forms ("penganguran", "pencaker yg", "thn", "org", "dgn").
 
 Every report must get its identity right, every hand-read fact must be the headline value for
 its key, and no headline value for such a key may be wrong without a flag. The scoring lives in
@@ -65,8 +68,8 @@ def _rows(db: Path, sql: str, params=()) -> list[tuple]:
         con.close()
 
 
-def test_there_are_twentyone_fixtures_with_enough_facts():
-    assert len(EXPECTED) == 21
+def test_there_are_twentythree_fixtures_with_enough_facts():
+    assert len(EXPECTED) == 23
     assert all(len(exp["facts"]) >= 8 for exp in EXPECTED.values())
 
 

@@ -39,6 +39,7 @@ BOUND = re.compile(r"[<>≤≥]\s*$")
 TOPIC_SWITCH = re.compile(r"\b(anggaran|efisiensi|sakip|akip|indeks|nilai (sakip|akip|evaluasi|ikm)|skala|rata-rata|rata rata|umk|upah|tka\b|kepuasan)\b", re.I)
 FORMULA = re.compile(r"\\frac|\\times|\$\$")
 PLAN = re.compile(r"\b(akan dilaksanakan|direncanakan|mulai dilaksanakan pada (tribulan|triwulan) (ii|iii|iv|[234]))\b", re.I)
+SHORT_SENTENCE = 80  # characters: "Target tahun 2023 adalah 4,00 %." names no indicator of its own
 HEADING = re.compile(r"^\s*([a-z]|\d{1,2}|[ivx]{1,4})[.)]\s+\S.{3,150}$", re.I)
 
 
@@ -244,9 +245,9 @@ def _numbers(s: ProseSentence, ctx, out: Extraction, tpt_source_year: int | None
         if unit == "percent" and last and last[0].indicator in targets and indicators()[last[0].indicator].unit != "percent" \
                 and re.search(r"\b(atau|tercapai|capaian|sebesar)\b|\(\s*$", text[last[1]:start], re.I) and len(text[last[1]:start]) < 160:
             match, kind = last[0], "achievement"
-        if match is None and heading and KEY_VALUE.match(text):
-            # "Indikator Kinerja: Persentase pencari kerja yang ditempatkan" / "Target: 40%": a
-            # short key-value line takes its indicator from the heading above it
+        if match is None and heading and (KEY_VALUE.match(text) or strong_cue and len(text) <= SHORT_SENTENCE):
+            # "Indikator Kinerja: Persentase pencari kerja yang ditempatkan" / "Target: 40%" / "Target
+            # thn 2023 ialah 4,00 %": a short line naming only a kind takes its indicator from the heading
             match = classify(heading, cls_unit)
         if start in resp:
             resp_match = match = match or resp_match  # the later figures of the list are the first one's

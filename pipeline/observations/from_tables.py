@@ -335,8 +335,9 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
             whole = c.label.replace(" / ", " ")
             match = classify(whole, header_unit) or classify(whole, None)
             whole_label = match is not None
-        if match is None and re.fullmatch(r"[a-z]+", normalise(leaf)) and normalise(leaf) not in ("jumlah", "total", "pria", "wanita", "perempuan"):
-            # "Tabel 3.2 Data Pencari Kerja" over a column "Terdaftar": the title names what is counted
+        if match is None and re.fullmatch(r"[a-z]+( [a-z]+)?", normalise(leaf)) and normalise(leaf) not in ("jumlah", "total", "pria", "wanita", "perempuan"):
+            # "Tabel 3.2 Data Pencari Kerja" over a column "Terdaftar" (or "Jumlah Kasus" under a title
+            # about disputes): the title names what is counted
             title = next((t for _, t in reversed(table.caption) if re.match(r"^\s*(tabel|table)\b", t, re.I)), None)
             match = classify(f"{title} {leaf}", header_unit) if title else None
         if match:

@@ -50,6 +50,8 @@ YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)
 YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
 # every quarter / semester word starts so (vocabulary.yaml `period_words`); a cheap first test
 _PERIOD_HINT = re.compile(r"\b(?:[Tt][Rr][IiWw]|[Tt][Ww]|[Ss][Ee][Mm][Ee][Ss])")
+# "s.d. Triwulan IV", "sampai dengan akhir Semester II": a cumulative figure up to that point
+_UP_TO = re.compile(r"(?:s\.?\s?d\.?|s/d|sampai(?: dengan)?|hingga)\s*(?:akhir\s*)?$")
 # the end of a period range: "Triwulan I - IV", "I s.d. III", "I sampai dengan II", "I dan II"
 _RANGE_END = re.compile(r"\s*(?:-|–|s\.?\s?d\.?|sampai(?: dengan)?|hingga|dan)\s*(?:triwulan|tribulan|semester|tw\.?)?\s*(i{1,3}|iv|[1-4])\b")
 _TITLE_HINT = re.compile(r"(?i)laporan|lkj|lakip|lkip")  # a cheap first test for `report_title`
@@ -229,6 +231,8 @@ def detect_period(lines: list[str]) -> tuple[str, str]:
                     k = int(span.group(1)) if span.group(1).isdigit() else numbers.get(span.group(1), k)
                     if (prefix, k) in (("Q", 4), ("S", 2)):
                         continue  # "Triwulan I - IV", "Semester I dan II": the whole year
+                if (prefix, k) in (("Q", 4), ("S", 2)) and _UP_TO.search(low, 0, m.start()):
+                    continue  # "Tahun 2023 (kondisi s.d. Triwulan IV)": up to the year's end, the whole year
                 if prefix == "S" and k not in (1, 2):
                     continue
                 label = f"{prefix}{k}"
