@@ -24,7 +24,8 @@ S_D_YEAR = re.compile(r"\bs\.?/?d\.?\s*(20\d\d)", re.I)
 NIP = re.compile(r"\bnip\.?\s*[\d ]+", re.I)
 NUMBER_SLASH_YEAR = re.compile(r"\b\d{1,4}\s*/\s*(19|20)\d\d\b")  # "PP 35/2021": a regulation's number and year
 LAST_YEAR = re.compile(r"\btahun (lalu|sebelumnya)\b", re.I)
-YEAR_AFTER = re.compile(r"^\s*(?:%|persen|orang|jiwa|kasus|perkara|paket|peserta)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*tahun\s+(\d{4})", re.I)
+# "4,1% pada tahun 2022", "8,05 persen (Agustus 2024)", "8,77 persen pada Agustus 2023": the figure's own year
+YEAR_AFTER = re.compile(rf"^\s*(?:%|persen|orang|jiwa|kasus|perkara|paket|peserta)?\s*\)?\s*,?\s*(?:di|pada)?\s*\(?\s*(?:tahun|(?:bulan\s+)?(?:{MONTHS}))\s+(\d{{4}})", re.I)
 MONTH_YEAR = re.compile(rf"\b({MONTHS})\s+(20\d\d)\b", re.I)
 
 

@@ -70,8 +70,8 @@ def _entity(sentence: str, cue: re.Match, heading: str | None) -> str | None:
         return after_untuk.group(1)
     if not before and not THIS_ACTIVITY.search(sentence[: cue.end() + 30]):
         named = AFTER_CUE_ENTITY.match(sentence[cue.end():])  # "Pagu program penempatan sebesar Rp 3,5 miliar"
-        if named:
-            return named.group(1)
+        if named:  # "Anggaran program pelatihan kerja tahun 2023 sebesar ...": the year is no part of the name
+            return re.sub(r"\s+(tahun( anggaran)?|thn|t\.?a\.?)$", "", named.group(1).strip(), flags=re.I)
     if THIS_ACTIVITY.search(sentence[: cue.end() + 30]) or not before:
         return heading
     before = re.split(r"\b(?:yaitu|adalah|mengelola)\b|,\s+", before)[-1]
