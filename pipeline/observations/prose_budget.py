@@ -161,10 +161,11 @@ def _statement(s: ProseSentence, heading: str | None, ctx, out: Extraction, take
     name = clean_name(entity)
     head = normalise(text[: (cue.start() if cue else first[0])])
     opening = " ".join(head.split()[:10])
-    agency_wide = bool(re.search(r"\bdinas\b|belanja dinas|secara keseluruhan", opening)) and not re.search(
+    agency_wide = bool(re.search(r"\bdinas\b|\bdisnaker\w*|belanja dinas|secara keseluruhan", opening)) and not re.search(
         r"\b(program|kegiatan|sub kegiatan)\s+[a-z]", opening)
+    own = normalise(ctx.regency or "")
     generic = agency_wide or bool(GENERIC_ENTITY.match(name)) or len(name) < 4 or (
-        bool(ctx.regency) and f"kabupaten {normalise(ctx.regency)}" in normalise(name))
+        bool(own) and (f"kabupaten {own}" in normalise(name) or own.startswith(("provinsi ", "kota ")) and own in normalise(name)))
     level = "total" if generic and not re.match(r"^belanja\b", name, re.I) else budget_level(name, None, False, "")
     if level == "total" and not generic and not re.match(r"^(jumlah|total)", name, re.I):
         level = "activity"
