@@ -174,7 +174,8 @@ def test_regency_filter_from_url(page, app_url):
     for hidden in set(REGENCIES) - {"Paser", "Bungo"}:
         assert hidden not in text, f"{hidden} shown although the URL picks Paser and Bungo"
     # the charts too (their labels are SVG text, included above; check the bars' labels explicitly)
-    labels = page.locator('[data-testid="stPlotlyChart"] .ytick text').all_text_contents()
+    # each bar's label is written above it (an annotation: area · year: value)
+    labels = [x for x in page.locator('[data-testid="stPlotlyChart"] .annotation text').all_text_contents() if " · " in x]
     assert labels and all(lbl.startswith(("Paser", "Bungo")) for lbl in labels), labels
     # the sidebar multiselect shows exactly the two, and the URL keeps them
     tags = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] .react-aria-ComboBox [data-tag]')
