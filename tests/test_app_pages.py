@@ -326,7 +326,7 @@ def test_language_switch_changes_text_and_url():
     run(at)
     assert at.title[0].value == "Overview"
     assert at.query_params.get("lang") == "en"
-    assert at.sidebar.multiselect(key="w_regency").label == "Regencies"
+    assert at.sidebar.multiselect(key="w_regency").label == "Areas"
     assert cell_after(at, "Muara Enim", 0).startswith("**3.92%**")
     # the language sticks across pages
     at.switch_page("dashboard/pages/budget.py")

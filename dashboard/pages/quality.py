@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import indicator_names, line_viewer, readable
+from dashboard.dates import long_datetime
 from dashboard.i18n import kind_label, period_label, t
 from dashboard.safe import md
 from dashboard.view import current_view
@@ -31,7 +32,7 @@ st.markdown(t("quality.intro"))
 # ---- when the data were built, and all of it as the research bundle --------------------------------
 info = data.build_info()
 b1, b2 = st.columns([3, 2], vertical_alignment="center")
-b1.caption(t("quality.built_at", when=info.get("built_at", "?").replace("T", " ").replace("Z", " UTC"),
+b1.caption(t("quality.built_at", when=long_datetime(info["built_at"], v.lang) if info.get("built_at") else "?",
              n=info.get("n_reports", "?")))
 # the zip is made only when clicked (a callable), from the exported bundle when it is current
 b2.download_button(t("quality.bundle_download"), data=data.bundle_zip, file_name=data.bundle_file_name(info),
