@@ -110,15 +110,20 @@ def chart_panel(key: str, title: str, fig: go.Figure, rows: pd.DataFrame, notes:
     from dashboard.findings import current_plain
 
     spec = ExportSpec(title=title, figure=fig, footnote=source_note, notes=list(notes), findings=current_plain())
-    tab_chart, tab_table, tab_sources = st.tabs([t("tab.chart"), t("tab.table"), t("tab.sources")])
+    # the table and the sources are drawn only when their tab is opened (a rerun from the caches):
+    # a page with four charts would otherwise send four tables and four report excerpts nobody looks at
+    tab_chart, tab_table, tab_sources = st.tabs([t("tab.chart"), t("tab.table"), t("tab.sources")], key=f"tabs_{key}",
+                                                on_change="rerun")
     with tab_chart:
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"fig_{key}")
         st.caption(md(source_note))
         notes_box(list(notes), collapsed=notes_collapsed)
-    with tab_table:
-        st.dataframe(readable(table if table is not None else rows, lang), hide_index=True, width="stretch")
-    with tab_sources:
-        sources(rows, key)
+    if tab_table.open is not False:
+        with tab_table:
+            st.dataframe(readable(table if table is not None else rows, lang), hide_index=True, width="stretch")
+    if tab_sources.open is not False:
+        with tab_sources:
+            sources(rows, key)
     _downloads(key, spec, rows if table is None else table)
 
 

@@ -207,10 +207,10 @@ def test_pdf_viewer_shows_the_stored_text_with_page_and_line(on_pdf, lang, words
     highlighted = re.search(r'background:#fff3b0[^>]*><span[^>]*>(\d+)</span>([^<]*)</div>', html)
     assert highlighted and int(highlighted.group(1)) == line
     assert highlighted.group(2).replace("  ⇥  ", "\t").strip() == stored[line - 1].lstrip("\f").strip()
-    # and a chart's sources read the same way
-    at = open_app("budget", **({"lang": "en"} if lang == "en" else {}))
+    # and the overview cites the same way ("hal. 9, baris 306" / "page 9, line 306")
+    at = open_app("overview", **({"lang": "en"} if lang == "en" else {}))
     assert not at.exception
-    assert any(f"{words[0]} " in m and f"{words[1]} " in m for m in markdowns(at))
+    assert any(re.search(rf":gray\[{words[0]} \d+, {words[1]} \d+\]", m) for m in markdowns(at)), markdowns(at)
 
 
 # ---- low coverage on the data-quality page ----------------------------------------------------------
