@@ -3,6 +3,8 @@ and returns a plotly figure styled by `style`; none of them queries data or know
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -267,14 +269,7 @@ def context_dots(ctx: pd.DataFrame, own: pd.DataFrame, colours: dict[str, str], 
 def _wrap_lines(text: str, width: int = 40, lines: int = 3) -> list[str]:
     """Wrap at word boundaries into at most `lines` lines of about `width` characters (≈ 280 px
     at 13 px, so a phone's plot fits it); an ellipsis where it had to cut."""
-    words, out, cur = str(text).split(), [], ""
-    for w in words:
-        if len(cur) + len(w) + 1 > width and cur:
-            out.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    out.append(cur)
+    out = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
     if len(out) > lines:
         out = out[:lines]
         out[-1] = out[-1][: width - 2].rstrip() + " …"

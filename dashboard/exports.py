@@ -8,6 +8,8 @@ nothing is fetched from the internet.
 
 from __future__ import annotations
 
+import textwrap
+
 import atexit
 import io
 import os
@@ -105,15 +107,7 @@ def standalone_figure(spec: ExportSpec, with_title: bool = True, with_notes: boo
 
 
 def _wrap(line: str, width: int) -> str:
-    words, out, cur = line.split(), [], ""
-    for w in words:
-        if len(cur) + len(w) + 1 > width and cur:
-            out.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    out.append(cur)
-    return "<br>".join(out)
+    return "<br>".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False))
 
 
 def image(fig: go.Figure, fmt: str = "png", scale: float = 2.0) -> bytes:
