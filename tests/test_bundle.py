@@ -341,6 +341,7 @@ def test_quality_page_says_when_the_data_were_built_and_offers_the_zip(built, co
     from streamlit.testing.v1 import AppTest
 
     import dashboard.data
+    from dashboard.dates import long_datetime
     from dashboard.i18n import t
 
     root = Path(__file__).resolve().parent.parent
@@ -352,7 +353,8 @@ def test_quality_page_says_when_the_data_were_built_and_offers_the_zip(built, co
     at.run()
     assert not at.exception
     info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
-    when = info["built_at"].replace("T", " ").replace("Z", " UTC")
+    when = long_datetime(info["built_at"], "id")  # written out in the reader's language
+    assert info["built_at"][:4] in when and "T" not in when.replace("UTC", "")
     assert t("quality.built_at", "id", when=when, n=info["n_reports"]) in [c.value for c in at.caption]
     buttons = at.get("download_button")
     assert t("quality.bundle_download", "id") in [b.proto.label for b in buttons]
