@@ -125,7 +125,7 @@ def _summary(db: Path) -> None:
             "SELECT report_id, indicator, count(*) FROM observations WHERE method <> 'derived' GROUP BY ALL"
         ).fetchall()
         mismatches = dict(con.execute("SELECT report_id, count(*) FROM observations WHERE status = 'mismatch' GROUP BY ALL").fetchall())
-        skipped = con.execute("SELECT source_file, message FROM warnings WHERE report_id IS NULL").fetchall()
+        skipped = con.execute("SELECT source_file, message, severity FROM warnings WHERE report_id IS NULL").fetchall()
         coverage = dict(con.execute("SELECT report_id, coverage FROM reports").fetchall())
         low = con.execute("SELECT w.source_file, w.message FROM warnings w WHERE w.code = 'low_coverage' "
                           "ORDER BY w.source_file").fetchall()
@@ -149,8 +149,8 @@ def _summary(db: Path) -> None:
     console.print(table)
     for src, msg in low:
         console.print(f"[bold red]! {escape(src)}: {escape(msg)}[/bold red]")
-    for src, msg in skipped:
-        console.print(f"[yellow]skipped {escape(src)}: {escape(msg)}[/yellow]")
+    for src, msg, severity in skipped:  # a file-level warning (e.g. the same period twice) was loaded all the same
+        console.print(f"[yellow]{'skipped' if severity == 'error' else '!'} {escape(src)}: {escape(msg)}[/yellow]")
 
 
 @app.command()
