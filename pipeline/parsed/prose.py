@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pipeline.parsed.model import clean_cell
 
 SENTENCE_END = re.compile(r"[.:;!?)\]]\s*$")
-FURNITURE = re.compile(r"^\W*(laporan kinerja|lkjip|lakip|dinas tenaga kerja|pemerintah kabupaten|halaman|\d{1,3}\s*$)", re.I)
+FURNITURE = re.compile(r"^\W*(laporan kinerja|lkjip|lakip|dinas tenaga kerja|disnaker|pemerintah (kabupaten|kota|provinsi)|halaman|\d{1,3}\s*$)", re.I)
 SPLIT = re.compile(r"(?<=[a-z%)\]\d])\.\s+(?=[A-Z(])")
 JOIN_LOOKAHEAD = 8
 LIST_MARKER = re.compile(r"^\s*(\d{1,2}|[a-z]|[ivx]{1,4})\.$", re.I)

@@ -22,7 +22,7 @@ from pipeline.parsed.tables_text import find_flat_tables, find_tsv_tables
 CAPTION_LOOKBACK = 6
 FOOTNOTE_RE = re.compile(r"^\W*(sumber|source)\b", re.I)
 PAGE_FURNITURE = re.compile(
-    r"^(laporan kinerja|lkjip|lakip|dinas tenaga|pemerintah kabupaten|\*?laporan kinerja instansi|halaman|hal\.|page|\d{1,3}$)",
+    r"^(laporan kinerja|lkjip|lakip|dinas tenaga|disnaker|pemerintah (kabupaten|kota|provinsi)|\*?laporan kinerja instansi|halaman|hal\.|page|\d{1,3}$)",
     re.I,
 )
 CONTINUATION_GAP = 14
@@ -92,7 +92,7 @@ def _is_furniture(text: str) -> bool:
     t = text.strip().strip("*_ ")
     if not t or PAGE_FURNITURE.match(t):
         return True
-    if len(t) < 120 and re.search(r"laporan kinerja|lkjip|dinas tenaga kerja|kabupaten|tahun \d{4}", t, re.I):
+    if len(t) < 120 and re.search(r"laporan kinerja|lkjip|dinas tenaga kerja|disnaker|kabupaten|\bkota\b|provinsi|tahun \d{4}", t, re.I):
         return True
     return len(t) < 60 and not t.endswith(".")
 
@@ -141,9 +141,8 @@ def _repeated_header(prev: Table, t: Table) -> bool:
     return texts(t.header) == texts(prev.rows[: t.header_rows])
 
 
-def _merge_continuations(lines: list[str], tables: list[Table]) -> list[Table]:
+def _merge_continuations(lines: list[str], tables: list[Table], furniture: set[int]) -> list[Table]:
     tables.sort(key=lambda t: t.line_start)
-    furniture = furniture_lines(lines)
     merged: list[Table] = []
     for t in tables:
         prev = merged[-1] if merged else None
@@ -196,13 +195,15 @@ def split_sentences(lines: list[str], table_lines: set[int], sections: list[str]
 def segment(lines: list[str]) -> Document:
     taken: set[int] = set()
     tables: list[Table] = []
-    for finder in (find_html_tables, find_pipe_tables, find_tsv_tables, find_flat_tables, find_aligned_tables):
+    furniture = furniture_lines(lines)  # found once: the aligned finder and the page-break joins both step over it
+    for finder in (find_html_tables, find_pipe_tables, find_tsv_tables, find_flat_tables):
         tables.extend(finder(lines, taken))
+    tables.extend(find_aligned_tables(lines, taken, furniture))
     for t in tables:
         t.header_rows = count_header_rows(t)
         if t.encoding == "flat":
             normalise_flat(t)
-    tables = _merge_continuations(lines, tables)
+    tables = _merge_continuations(lines, tables, furniture)
     table_lines = {k for t in tables for k in range(t.line_start - 1, t.line_end)}
     sections = assign_sections(lines)
     for t in tables:

@@ -349,9 +349,9 @@ def _table(lines: list[str], first: int, last: int, furniture: set[int]) -> Tabl
     return Table("aligned", first + 1, end + 1, rows)
 
 
-def find_aligned_tables(lines: list[str], taken: set[int]) -> list[Table]:
+def find_aligned_tables(lines: list[str], taken: set[int], furniture: set[int] | None = None) -> list[Table]:
     tables: list[Table] = []
-    furniture = furniture_lines(lines)
+    furniture = furniture_lines(lines) if furniture is None else furniture
     for first, last in _blocks(lines, taken, furniture):
         t = _table(lines, first, last, furniture)
         if t is not None:
