@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from pipeline.knowledge import compiled, normalise, vocabulary
+from pipeline.knowledge import compiled, normalise, pattern, vocabulary
 from pipeline.parsed.model import Cell, Row, Table
 
 NUMERIC_CELL = re.compile(
@@ -64,10 +65,6 @@ def count_header_rows(table: Table) -> int:
     return n
 
 
-GROUP_WORDS = re.compile(r"^(kinerja|anggaran|keuangan|fisik|capaian|realisasi|target|sisa|tahun \d{4}|\d{4}|"
-                         r"(tri(bulan|wulan)|semester) [ivx1-4]+|rencana|pagu)\b")
-
-
 def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     """Header rows of a flattened table as grid rows `width` wide. One row: its labels, right-
     aligned. Several: the last row holds the sub-columns of group headers in the rows above
@@ -80,7 +77,7 @@ def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     top = [c for row in header_rows[:-1] for c in row if c.text.strip() not in ("-", "–", "—")]
     subs = header_rows[-1]
     n_groups = len(top) + len(subs) - width
-    score = [1 if GROUP_WORDS.match(normalise(c.text)) else 0 for c in top]
+    score = [1 if pattern("group_header").match(normalise(c.text)) else 0 for c in top]
     starts = range(max(len(top) - n_groups + 1, 0))
     first = max(starts, key=lambda k: (sum(score[k:k + n_groups]), k), default=0)
     if n_groups < 1 or n_groups > len(top) or len(subs) % n_groups or sum(score[first:first + n_groups]) < n_groups:
@@ -100,8 +97,11 @@ def _flat_header(header_rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     return [upper, lower]
 
 
-UNIT_LABEL = re.compile(r"^\(?(rp\.?|%|persen|orang|jiwa|kk|unit|paket)\)?$", re.I)
-HAS_UNIT = re.compile(r"\((rp\.?|%|persen|orang|jiwa|kk|unit|paket)\)\s*$", re.I)
+@cache
+def _unit_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A unit alone ("(Rp)") and a label that already ends with one ("PAGU (Rp)"), from one word list."""
+    words = vocabulary()["unit_word"]
+    return re.compile(rf"^\(?({words})\)?$", re.I), re.compile(rf"\(({words})\)\s*$", re.I)
 
 
 def _join_unit_labels(cells: list[Cell]) -> list[Cell]:
@@ -109,7 +109,8 @@ def _join_unit_labels(cells: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     for c in cells:
         # "Realisasi (Rp)" / "%": a label that names its unit already is followed by a column of its own
-        if out and UNIT_LABEL.match(c.text.strip()) and not HAS_UNIT.search(out[-1].text):
+        unit_label, has_unit = _unit_patterns()
+        if out and unit_label.match(c.text.strip()) and not has_unit.search(out[-1].text):
             out[-1] = Cell(f"{out[-1].text} {c.text}", out[-1].line)
         else:
             out.append(c)

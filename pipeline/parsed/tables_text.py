@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.knowledge import pattern
 from pipeline.parsed.model import Cell, Row, Table, clean_cell
 
 FLAT_CELL = re.compile(r"^ ?\t(?!.*\t)")  # exactly one (leading) tab
@@ -125,7 +126,7 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
                 break
             if not tabbed and len(line.strip()) > MAX_CELL_LEN and not lines[i - 1].strip():
                 break  # without indentation a line too long for a cell, after a blank line, is the prose below the run
-            if TABLE_END.match(line.strip()) or PLAIN_NUMBER.fullmatch(current[-1].text) and lines[i - 1].strip() == "":
+            if pattern("table_end").match(line.strip()) or PLAIN_NUMBER.fullmatch(current[-1].text) and lines[i - 1].strip() == "":
                 break  # a heading below the table, or words after a blank line under a figure: no wrapped label
             prev = current[-1]
             current[-1] = Cell((prev.text + " " + clean_cell(line)).strip(), prev.line if prev.text else i + 1)
@@ -153,9 +154,6 @@ def _find_flat(lines: list[str], taken: set[int], tabbed: bool) -> list[Table]:
     return tables
 
 
-CAPTION_WORDS = re.compile(r"\b(tabel|table|gambar|tahun|(19|20)\d{2})\b", re.I)
-
-
 def _without_caption(rows: list[Row]) -> list[Row]:
     """Without indentation a caption paragraph above the table looks like one more header
     row; one that names a table or a year ("Realisasi Program ... Tahun 2019") is the caption."""
@@ -163,25 +161,22 @@ def _without_caption(rows: list[Row]) -> list[Row]:
 
     first_value = next((k for k, r in enumerate(rows) if any(is_numeric_cell(c.text) for c in r.cells)), 0)
     k = 0
-    while k < first_value - 1 and any(CAPTION_WORDS.search(c.text) for c in rows[k].cells):
+    while k < first_value - 1 and any(pattern("caption_words").search(c.text) for c in rows[k].cells):
         k += 1
     return rows[k:]
 
 
-# Without indentation nothing but the blank lines marks a row; a row holding a source note, a
-# table title or a chapter heading is no row: the table ended above it. (A lettered heading
-# "C. ..." alone is not enough: budget rows are lettered too.)
-TABLE_END = re.compile(r"^(sumber\s*:|source\s*:|keterangan\s*:|catatan\s*:|(tabel|table|gambar|grafik)\s+\d|bab\s+[ivx\d]+\b)", re.I)
-
-
 def _before_next_heading(rows: list[Row]) -> list[Row]:
+    """Without indentation nothing but the blank lines marks a row; a row holding a source note,
+    a table title or a chapter heading (vocabulary `table_end`) is no row: the table ended above
+    it. (A lettered heading "C. ..." alone is not enough: budget rows are lettered too.)"""
     from pipeline.parsed.headers import is_numeric_cell
 
     first_value = next((k for k, r in enumerate(rows) if any(is_numeric_cell(c.text) for c in r.cells)), None)
     if first_value is None:
         return rows
     for k in range(first_value + 1, len(rows)):
-        if any(TABLE_END.match(c.text) for c in rows[k].cells):  # "C. Realisasi Anggaran" / "Tabel 3.3 ..."
+        if any(pattern("table_end").match(c.text) for c in rows[k].cells):  # "C. Realisasi Anggaran" / "Tabel 3.3 ..."
             return rows[:k]
     return rows
 
