@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.knowledge import normalise
+from pipeline.knowledge import compiled, normalise
 from pipeline.parsed.headers import _period_of
 from pipeline.parsed.model import Table
 
@@ -74,8 +74,11 @@ def sentence_period(before: str) -> str | None:
     period = _period_of(before)
     if period is None:
         return None
-    m = re.search(r"(tribulan|triwulan|tribunan|tribunal|trimester|trw|tw|semester)\b", before, re.I)
-    if period in ("Q4", "S2") and m and UP_TO.search(before[: m.start()]):
+    if period not in ("Q4", "S2"):
+        return period
+    low = before.lower()  # the period words of vocabulary.yaml, the same _period_of read
+    m = min((m for _, p in compiled("period_words") if (m := p.search(low))), key=re.Match.start, default=None)
+    if m and UP_TO.search(before[: m.start()]):
         return None
     return period
 
