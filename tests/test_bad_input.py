@@ -40,20 +40,16 @@ def test_empty_file(raw_copy, tmp_path):
     assert _regencies(tmp_path / "w.duckdb") == ALL
 
 
-def test_binary_file(raw_copy, tmp_path):
-    (raw_copy / "laporan.docx.txt").write_bytes(b"PK\x03\x04\x00\x01\x02\xff" * 500)
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("laporan.docx.txt", b"PK\x03\x04\x00\x01\x02\xff" * 500, "binary"),
+    # recognised by content, not by name: these bytes are a damaged PDF, and the message says so
+    ("laporan.pdf.txt", b"%PDF-1.7\x00\x01\x02\xff" * 500, "PDF is damaged"),
+])
+def test_binary_file(raw_copy, tmp_path, name, data, expected):
+    (raw_copy / name).write_bytes(data)
     outcome = run(raw_copy, tmp_path / "w.duckdb", export=False)
-    p = _problems(outcome)["laporan.docx.txt"]
-    assert p.severity == "error" and "binary" in p.message
-    assert _regencies(tmp_path / "w.duckdb") == ALL
-
-
-def test_pdf_bytes_under_a_text_name_are_read_as_a_pdf(raw_copy, tmp_path):
-    # recognised by content, not by name: here the bytes are a damaged PDF, and say so
-    (raw_copy / "laporan.pdf.txt").write_bytes(b"%PDF-1.7\x00\x01\x02\xff" * 500)
-    outcome = run(raw_copy, tmp_path / "w.duckdb", export=False)
-    p = _problems(outcome)["laporan.pdf.txt"]
-    assert p.severity == "error" and "PDF is damaged" in p.message
+    p = _problems(outcome)[name]
+    assert p.severity == "error" and expected in p.message
     assert _regencies(tmp_path / "w.duckdb") == ALL
 
 
