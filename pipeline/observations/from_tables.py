@@ -328,14 +328,16 @@ def _indicator_columns(table: Table, cols: list[Column], rows: list[Aligned], ye
         leaf = c.label.split(" / ")[-1]
         match = classify(leaf, header_unit) or classify(leaf, None)
         whole_label = False
-        if match is None and " / " in c.label and re.fullmatch(r"[a-z]+", normalise(leaf)) \
-                and normalise(leaf) not in ("jumlah", "total", "pria", "wanita", "perempuan", "l", "p"):
+        norm_leaf = normalise(leaf)
+        # "Jumlah", "Laki-laki", "P": a sub-header under the indicator's name, never a name itself
+        sub_header = norm_leaf in ("jumlah", "total") or _row_level(leaf) == "subgroup"
+        if match is None and " / " in c.label and re.fullmatch(r"[a-z]+", norm_leaf) and not sub_header:
             # "Pencari Kerja" / "Terdaftar": one label wrapped over two header lines (a lone word
             # under it, not a sub-header such as "Laki-laki" or "Jumlah")
             whole = c.label.replace(" / ", " ")
             match = classify(whole, header_unit) or classify(whole, None)
             whole_label = match is not None
-        if match is None and re.fullmatch(r"[a-z]+( [a-z]+)?", normalise(leaf)) and normalise(leaf) not in ("jumlah", "total", "pria", "wanita", "perempuan"):
+        if match is None and re.fullmatch(r"[a-z]+( [a-z]+)?", norm_leaf) and not sub_header:
             # "Tabel 3.2 Data Pencari Kerja" over a column "Terdaftar" (or "Jumlah Kasus" under a title
             # about disputes): the title names what is counted
             title = next((t for _, t in reversed(table.caption) if re.match(r"^\s*(tabel|table)\b", t, re.I)), None)
