@@ -49,3 +49,12 @@ def raw_lines(name: str) -> list[str]:
     text = (RAW / name).read_text(encoding="utf-8")
     lines = text.split("\n")
     return lines[:-1] if text.endswith("\n") else lines
+
+
+def query(db: Path, sql: str, params=()) -> list[tuple]:
+    """Rows of one read-only query against a warehouse file."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()

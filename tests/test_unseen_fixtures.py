@@ -41,8 +41,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from tests.conftest import query
 
 from tests.unseen_facts import IDENTITY, build, check, load
 
@@ -66,13 +67,6 @@ def db(tmp_path_factory) -> Path:
 def results(db) -> dict[str, dict]:
     return {r["file"]: r for r in check(db)}
 
-
-def _rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 def test_there_are_twentynine_fixtures_with_enough_facts():
@@ -100,74 +94,74 @@ def test_no_wrong_headline_value_goes_unflagged(results, name):
 
 
 def _report(db: Path, name: str) -> str:
-    return _rows(db, "SELECT report_id FROM reports WHERE source_file = ?", [name])[0][0]
+    return query(db, "SELECT report_id FROM reports WHERE source_file = ?", [name])[0][0]
 
 
 def test_peer_regencies_and_the_province_are_context_not_the_regency(db):
     rid = _report(db, "f_kab_kampar_peers_2023.txt")
-    own = {v for (v,) in _rows(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'tpt' AND kind = 'actual'", [rid])}
+    own = {v for (v,) in query(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'tpt' AND kind = 'actual'", [rid])}
     assert own == {4.12, 3.86, 3.64}  # the Kampar row (and the sentences), nothing else
-    ctx = dict(_rows(db, "SELECT geography, value FROM context_values WHERE report_id = ? AND indicator = 'tpt' AND year = 2023", [rid]))
+    ctx = dict(query(db, "SELECT geography, value FROM context_values WHERE report_id = ? AND indicator = 'tpt' AND year = 2023", [rid]))
     assert ctx["Pekanbaru"] == 7.92 and ctx["Riau"] == 4.23
 
 
 def test_a_provinces_sub_areas_are_context_and_its_own_rows_are_its_own(db):
     rid = _report(db, "b_provinsi_ntb_2023.txt")
-    placements = {v for (v,) in _rows(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'placements' AND scope = 'total'", [rid])}
+    placements = {v for (v,) in query(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'placements' AND scope = 'total'", [rid])}
     assert placements == {6670}  # the 'Jumlah' row and the sentence; never Kota Mataram's 1.240
-    ctx = {(g, v) for g, v in _rows(db, "SELECT geography, value FROM context_values WHERE report_id = ? AND indicator = 'placements'", [rid])}
+    ctx = {(g, v) for g, v in query(db, "SELECT geography, value FROM context_values WHERE report_id = ? AND indicator = 'placements'", [rid])}
     assert ("Mataram", 1240) in ctx and ("Lombok Utara", 148) in ctx
 
 
 def test_narrative_scopes_are_named_parts_or_the_total(db):
     rid = _report(db, "c_kab_sleman_narrative_2022.txt")
-    scopes = {(i, s) for i, s in _rows(db, "SELECT DISTINCT indicator, scope FROM observations WHERE report_id = ?", [rid])}
+    scopes = {(i, s) for i, s in query(db, "SELECT DISTINCT indicator, scope FROM observations WHERE report_id = ?", [rid])}
     assert ("placements", "AKAN") in scopes and ("training_participants", "perempuan") in scopes
     bad = {s for _, s in scopes} & {"Pada Tahun", "Sisa", "bagian"}
     assert not bad  # "Pada Tahun Anggaran ...", "Sisa anggaran ...", "25 kasus di antaranya ..."
-    assert not _rows(db, "SELECT value FROM observations WHERE report_id = ? AND value = 700000000", [rid])  # sisa is no pagu
+    assert not query(db, "SELECT value FROM observations WHERE report_id = ? AND value = 700000000", [rid])  # sisa is no pagu
 
 
 def test_a_dates_year_and_staff_tables_are_not_values(db):
     gresik = _report(db, "e_kab_gresik_semester1_2024.txt")
-    assert not _rows(db, "SELECT value FROM observations WHERE report_id = ? AND value = 2024", [gresik])  # "30 Juni 2024"
+    assert not query(db, "SELECT value FROM observations WHERE report_id = ? AND value = 2024", [gresik])  # "30 Juni 2024"
     kampar = _report(db, "f_kab_kampar_peers_2023.txt")
-    staff = _rows(db, "SELECT status FROM observations WHERE report_id = ? AND value = 60 AND method = 'table'", [kampar])
+    staff = query(db, "SELECT status FROM observations WHERE report_id = ? AND value = 60 AND method = 'table'", [kampar])
     assert all(s != "ok" for (s,) in staff)  # "Sumber Daya Manusia menurut Pendidikan ... Jumlah 60"
 
 
 def test_a_target_table_gives_targets_and_a_flattened_row_keeps_its_own_cells(db):
     rid = _report(db, "l_kab_tabalong_2021.txt")
-    kinds = {k for (k,) in _rows(db, "SELECT DISTINCT kind FROM observations WHERE report_id = ? AND source_line BETWEEN 10 AND 32", [rid])}
+    kinds = {k for (k,) in query(db, "SELECT DISTINCT kind FROM observations WHERE report_id = ? AND source_line BETWEEN 10 AND 32", [rid])}
     assert kinds == {"target"}  # "Tabel 2.1 Target IKU 2019-2024": no year of it is a realisation
-    pagu = {v for (v,) in _rows(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'budget_allocated'", [rid])}
+    pagu = {v for (v,) in query(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'budget_allocated'", [rid])}
     assert 2388562650 not in pagu and 2523100000 in pagu  # "Realisasi (Rp)" / "%" are two columns
 
 
 def test_a_realisation_to_a_cut_off_is_that_periods(db):
     rid = _report(db, "k_kab_sidoarjo_tw3_2023.txt")
-    got = {(i, p) for i, p in _rows(db, "SELECT indicator, period FROM observations WHERE report_id = ? AND indicator LIKE 'budget_%' AND scope = 'total' AND method = 'table'", [rid])}
+    got = {(i, p) for i, p in query(db, "SELECT indicator, period FROM observations WHERE report_id = ? AND indicator LIKE 'budget_%' AND scope = 'total' AND method = 'table'", [rid])}
     assert got == {("budget_allocated", "annual"), ("budget_realized", "Q3"), ("budget_absorption", "Q3")}
 
 
 def test_channels_named_in_an_earlier_clause_leave_the_total(db):
     rid = _report(db, "n_kota_makassar_mixed_2023.txt")
-    scopes = {s for (s,) in _rows(db, "SELECT scope FROM observations WHERE report_id = ? AND indicator = 'placements' AND value = 3152", [rid])}
+    scopes = {s for (s,) in query(db, "SELECT scope FROM observations WHERE report_id = ? AND indicator = 'placements' AND value = 3152", [rid])}
     assert scopes == {"total"}  # "Melalui 3 kali job fair dan layanan antar kerja, sebanyak 3.152 orang berhasil ditempatkan"
 
 
 def test_a_pdf_cites_its_page(db):
     rid = _report(db, "o_kab_pati_pdf_2023.pdf")
-    pages = dict(_rows(db, "SELECT indicator, min(source_page) FROM observations WHERE report_id = ? AND scope = 'total' GROUP BY 1", [rid]))
+    pages = dict(query(db, "SELECT indicator, min(source_page) FROM observations WHERE report_id = ? AND scope = 'total' GROUP BY 1", [rid]))
     assert pages["tpt"] == 1 and pages["budget_allocated"] == 2
 
 
 def test_a_figure_described_by_the_words_after_it(db):
     rid = _report(db, "p_kab_karawang_md_2024.txt")
-    got = dict(_rows(db, "SELECT indicator, value FROM observations WHERE report_id = ? AND source_line = 19 AND method = 'narrative' AND indicator IN ('placements', 'job_seekers_registered')", [rid]))
+    got = dict(query(db, "SELECT indicator, value FROM observations WHERE report_id = ? AND source_line = 19 AND method = 'narrative' AND indicator IN ('placements', 'job_seekers_registered')", [rid]))
     assert got == {"placements": 11880, "job_seekers_registered": 28800}
 
 
 def test_a_paragraph_between_two_aligned_tables_is_prose(db):
     rid = _report(db, "q_kota_batam_aligned_2022.txt")
-    assert _rows(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'placements' AND kind = 'actual'", [rid]) == [(14789,)]
+    assert query(db, "SELECT value FROM observations WHERE report_id = ? AND indicator = 'placements' AND kind = 'actual'", [rid]) == [(14789,)]
