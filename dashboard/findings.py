@@ -129,14 +129,6 @@ def ranking(rows: pd.DataFrame, name: str, better: str | None, lang: str, unit: 
     return out
 
 
-def different_years(rows: pd.DataFrame, lang: str) -> list[Finding]:
-    if rows.empty or rows["year"].nunique() < 2:
-        return []
-    by_year = rows.groupby("year")["regency"].agg(lambda s: ", ".join(dict.fromkeys(s)))
-    listing = "; ".join(f"{int(y)}: {regs}" for y, regs in sorted(by_year.items()))
-    return [Finding("find.different_years", {"listing": listing})]
-
-
 def missing(names: list[str], name: str) -> list[Finding]:
     return [Finding("find.missing", {"regencies": ", ".join(names), "name": name})] if names else []
 

@@ -20,8 +20,6 @@ the 20.16 % of line 102), and so does every other printing of the same target va
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 KEY = ["regency", "indicator", "scope", "year", "period", "kind"]
@@ -161,6 +159,3 @@ def own_actual(target: dict, candidates: pd.DataFrame) -> float | None:
     own = _own_actuals(target, cands)
     return own[0] if own else None
 
-
-def is_nan(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
