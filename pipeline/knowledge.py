@@ -195,6 +195,15 @@ def display_name(area_type: str, name: str) -> str:
 _DISPLAY_PREFIX = re.compile(r"^\s*(?:(kabupaten\s|kab\.|kab\s)|(kota\s)|(provinsi\s|propinsi\s|prov\.|prov\s))\s*(.+)$", re.I)
 
 
+def split_area_prefix(text: str) -> tuple[str | None, str]:
+    """("kota", "Bandung") for "Kota Bandung", ("kabupaten", "Bungo") for "Kab. Bungo";
+    (None, text) for a name without a prefix."""
+    m = _DISPLAY_PREFIX.match(text)
+    if not m:
+        return None, text
+    return ("kabupaten" if m.group(1) else "kota" if m.group(2) else "provinsi"), m.group(4)
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Every kabupaten, kota and province with its code and aliases, from `regencies.yaml`.
@@ -251,10 +260,9 @@ class Gazetteer:
     def from_display(self, text: str) -> Area | None:
         """Parse a display name or a prefixed name: "Kota Bandung", "Provinsi Jawa Barat",
         "Kabupaten Bandung" or "Bandung" (a bare name is a kabupaten, then a kota, then a province)."""
-        m = _DISPLAY_PREFIX.match(text)
-        if m:
-            area_type = "kabupaten" if m.group(1) else "kota" if m.group(2) else "provinsi"
-            found = self.area(area_type, m.group(4))
+        area_type, rest = split_area_prefix(text)
+        if area_type:
+            found = self.area(area_type, rest)
             if found:
                 return found
         for area_type in AREA_TYPES:  # "Kota Baru" is Kabupaten Kotabaru's other spelling

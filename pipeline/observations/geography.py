@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import re
 
-from pipeline.knowledge import gazetteer, normalise
-
-
-PREFIX = re.compile(r"^(kabupaten|kab\.|kota|provinsi|propinsi)\s+", re.I)
-AREA_OF_PREFIX = {"kabupaten": "kabupaten", "kab.": "kabupaten", "kota": "kota", "provinsi": "provinsi", "propinsi": "provinsi"}
+from pipeline.knowledge import gazetteer, normalise, split_area_prefix
 
 
 def _split(name: str) -> tuple[str | None, str]:
     """("kota", "bandung") for "Kota Bandung"; (None, "bandung") without a prefix."""
-    m = PREFIX.match(name.strip())
-    kind = AREA_OF_PREFIX[m.group(1).lower()] if m else None
-    return kind, normalise(name.strip()[m.end():] if m else name)
+    kind, rest = split_area_prefix(name.strip())
+    return kind, normalise(rest)
 
 
 def geography_of(label: str, own_regency: str) -> tuple[str, str] | None:
@@ -34,7 +29,7 @@ def geography_of(label: str, own_regency: str) -> tuple[str, str] | None:
     prov = gaz.province(norm)
     if prov and own_kind == "provinsi" and kind in (None, "provinsi") and prov == gaz.province(own_norm):
         return own_regency, "own"  # "Provinsi NTB" in the report of the Provinsi Nusa Tenggara Barat
-    if prov and re.match(r"^(provinsi|propinsi)\b", label.strip(), re.I):
+    if prov and kind == "provinsi":
         return prov, "province"
     if kind == "kota" and norm in gaz.city_aliases:  # "Kota Bandung" is the city, not the kabupaten
         return gaz.city_aliases[norm], "city"
