@@ -192,6 +192,12 @@ def display_name(area_type: str, name: str) -> str:
     return name
 
 
+# A year as reports print it; a regulation's "Nomor 8 Tahun 2006" and a plan's "2021-2026" name
+# years that are neither the report's nor a figure's (raw/timeframe.py, observations/context.py).
+YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
+REGULATION_YEAR = re.compile(r"(nomor|no\.|nomer)\s*[\w./-]+\s+tahun\s+(\d{4})", re.I)
+YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)\d{2}\s*s\.?/?d\.?\s*(19|20)\d{2}\b", re.I)
+
 _DISPLAY_PREFIX = re.compile(r"^\s*(?:(kabupaten\s|kab\.|kab\s)|(kota\s)|(provinsi\s|propinsi\s|prov\.|prov\s))\s*(.+)$", re.I)
 
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import re
 
-from pipeline.knowledge import compiled, normalise
+from pipeline.knowledge import REGULATION_YEAR, YEAR, YEAR_RANGE, compiled, normalise
 from pipeline.parsed.headers import _period_of
 from pipeline.parsed.model import Table
 
-YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
-# the same rules as identification's, kept here so the two layers change independently
-REGULATION_YEAR = re.compile(r"(nomor|no\.|nomer)\s*[\w./-]+\s+tahun\s+(\d{4})", re.I)
-YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)\d{2}\s*s\.?/?d\.?\s*(19|20)\d{2}\b", re.I)
 MONTHS = "januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember"
 BPS_SOURCE = re.compile(r"\b(bps|badan pusat statistik|berita resmi statistik|sakernas)\b", re.I)
 S_D_YEAR = re.compile(r"\bs\.?/?d\.?\s*(20\d\d)", re.I)

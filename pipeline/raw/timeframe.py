@@ -37,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.knowledge import compiled, identity_vocabulary, normalise, vocabulary
+from pipeline.knowledge import REGULATION_YEAR, YEAR, YEAR_RANGE, compiled, identity_vocabulary, normalise, vocabulary
 from pipeline.raw.cover import clean, cover_lines, is_table_line, is_toc_line
 
 TITLE, REPORT, FISCAL, VALUES = 10, 3, 2, 1
@@ -45,9 +45,6 @@ FRAMING = 3  # a title phrase naming a quarter / semester outside the cover
 MIN_PERIOD_SCORE = 3
 COVER_LINE = 120  # a longer line in the title region is a sentence, not a title
 MIN_VALUES = 3  # figures needed before the values cue alone decides a year
-REGULATION_YEAR = re.compile(r"(nomor|no\.|nomer)\s*[\w./-]+\s+tahun\s+(\d{4})", re.I)
-YEAR_RANGE = re.compile(r"\b(19|20)\d{2}\s*[-–—/]\s*(19|20)\d{2}\b|\b(19|20)\d{2}\s*s\.?/?d\.?\s*(19|20)\d{2}\b", re.I)
-YEAR = re.compile(r"\b(20[0-4]\d|199\d)\b")
 # every quarter / semester word starts so (vocabulary.yaml `period_words`); a cheap first test
 _PERIOD_HINT = re.compile(r"\b(?:[Tt][Rr][IiWw]|[Tt][Ww]|[Ss][Ee][Mm][Ee][Ss])")
 # "s.d. Triwulan IV", "sampai dengan akhir Semester II": a cumulative figure up to that point
