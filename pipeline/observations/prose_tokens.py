@@ -218,7 +218,8 @@ def respectively(text: str, figures: list[Token], years: list[tuple[int, int]]) 
     cue = _respectively().search(text)
     if not cue:
         return {}
-    after = [t for t in figures if t.start >= cue.end()]
+    following = [t for t in figures if t.start >= cue.end()]
+    after = following
     if after:
         # "3.120 dan 3.405 orang": the unit printed once, after the last figure of the list
         unit = next((t.unit for t in after if t.unit), None)
@@ -233,8 +234,8 @@ def respectively(text: str, figures: list[Token], years: list[tuple[int, int]]) 
     if len(listed) < 2:
         # "berturut-turut 4,40; 4,20; 4,00 dan 3,80 persen untuk tahun 2022 sampai 2025": the
         # years follow the run of figures as a range with one year per figure
-        run = [t for t in figures if t.start >= cue.end()][:1]
-        for t in [t for t in figures if t.start >= cue.end()][1:]:
+        run = following[:1]
+        for t in following[1:]:
             if not LIST_JOIN.match(text[run[-1].unit_end : t.start]):
                 break
             run.append(t)
