@@ -27,14 +27,15 @@ BUDGET_ROWS = [
 ]
 
 
-def _report_pdf(path: Path, *, encrypt: bool = False, filler_rows: int = 38) -> None:
+def _report_pdf(path: Path, *, encrypt: bool = False, filler_rows: int = 38,
+                office: str = "DINAS TENAGA KERJA KOTA PASURUAN") -> None:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
     class Report(FPDF):
         def header(self):
             self.set_font("body", size=7)
-            self.cell(0, 4, "LKjIP Dinas Tenaga Kerja Kota Contoh", align="R", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 4, f"LKjIP {office.title()}", align="R", new_x="LMARGIN", new_y="NEXT")
 
         def footer(self):
             self.set_y(-12)
@@ -48,11 +49,12 @@ def _report_pdf(path: Path, *, encrypt: bool = False, filler_rows: int = 38) -> 
         pdf.set_encryption(owner_password="pemilik", user_password="rahasia")
     pdf.add_page()
     pdf.set_font("body", size=14)
-    for line in ("LAPORAN KINERJA INSTANSI PEMERINTAH", "DINAS TENAGA KERJA KOTA PASURUAN", "TAHUN 2023"):
+    for line in ("LAPORAN KINERJA INSTANSI PEMERINTAH", office, "TAHUN 2023"):
         pdf.cell(0, 10, line, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("body", size=10)
     pdf.multi_cell(0, 5, "BAB III AKUNTABILITAS KINERJA", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 5, "Tingkat Pengangguran Terbuka (TPT) Kota Pasuruan pada tahun 2023 sebesar 4,72 persen, "
+    area = office.split("KERJA ", 1)[1].replace("DAN TRANSMIGRASI ", "").title()
+    pdf.multi_cell(0, 5, f"Tingkat Pengangguran Terbuka (TPT) {area} pada tahun 2023 sebesar 4,72 persen, "
                          "turun dari tahun sebelumnya.", new_x="LMARGIN", new_y="NEXT")
     for k in range(filler_rows):  # push the table over the page break
         pdf.multi_cell(0, 5, f"Uraian kegiatan pendukung nomor {k + 1} dilaksanakan sesuai jadwal.",
@@ -90,9 +92,11 @@ def test_a_pdf_builds_with_page_and_line_sources(pdf_build):
     db, outcome = pdf_build
     assert not [p for p in outcome.problems if p.severity == "error"], outcome.problems
     con = duckdb.connect(str(db), read_only=True)
-    kind, pages, text_file = con.execute(
-        "SELECT source_kind, n_pages, text_file FROM reports WHERE source_file = 'kota-pasuruan_2023.pdf'").fetchone()
+    kind, pages, text_file, regency, area_type, year = con.execute(
+        "SELECT source_kind, n_pages, text_file, regency, area_type, report_year FROM reports "
+        "WHERE source_file = 'kota-pasuruan_2023.pdf'").fetchone()
     assert (kind, pages, text_file) == ("pdf", 2, "text/kota-pasuruan_2023.pdf.txt")
+    assert (regency, area_type, year) == ("Kota Pasuruan", "kota", 2023)  # a city office, read from the PDF's cover
     text = (db.parent / text_file).read_text(encoding="utf-8").split("\n")
     rows = con.execute("""SELECT scope, value, source_line, source_page FROM observations
                           WHERE source_file = 'kota-pasuruan_2023.pdf' AND indicator = 'budget_allocated'
@@ -110,6 +114,19 @@ def test_a_pdf_builds_with_page_and_line_sources(pdf_build):
     # a text report beside it cites no page
     assert con.execute("SELECT count(*) FROM observations WHERE source_file = ? AND source_page IS NOT NULL",
                        [LUMAJANG]).fetchone()[0] == 0
+
+
+def test_a_provincial_office_pdf_is_the_province(tmp_path):
+    _report_pdf(tmp_path / "lkjip_2023.pdf", office="DINAS TENAGA KERJA DAN TRANSMIGRASI PROVINSI JAMBI", filler_rows=5)
+    raw = _corpus(tmp_path, tmp_path / "lkjip_2023.pdf")
+    db = tmp_path / "w.duckdb"
+    run(raw, db, export=False)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT regency, area_type, area_code FROM reports WHERE source_file = 'lkjip_2023.pdf'").fetchone() \
+        == ("Provinsi Jambi", "provinsi", "15")
+    # its budget table is the province's own, read from the ruled PDF table
+    assert con.execute("SELECT count(*) FROM observations WHERE source_file = 'lkjip_2023.pdf' "
+                       "AND indicator = 'budget_allocated' AND method = 'table'").fetchone()[0] == len(BUDGET_ROWS)
 
 
 def test_an_unchanged_pdf_is_not_parsed_again(pdf_build, tmp_path):
