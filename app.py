@@ -22,10 +22,6 @@ ICON = Path(__file__).parent / "dashboard" / "assets" / "icon.png"
 st.set_page_config(page_title="Disnaker · LKjIP", page_icon=str(ICON), layout="wide")
 
 data.begin_run()  # every query of this run reads one warehouse snapshot
-if st.context.headers.get("host"):  # a browser session: start the image exporter now, the first PNG is then a render
-    from dashboard.exports import warm_up
-
-    warm_up()
 lang = state.language()
 
 PAGES = [
