@@ -77,7 +77,6 @@ def bar_by_regency(rows: pd.DataFrame, colours: dict[str, str], unit: str, lang:
         label_of = dict(zip(rows["regency"], rows["label"]))
         for level, symbol in (("province", "diamond-open"), ("national", "square-open")):
             part = context[(context["geography_level"] == level) & context["reported_by"].isin(label_of)]
-            part = part[[label_of[r] is not None for r in part["reported_by"]]]
             if part.empty:
                 continue
             labels = [label_of[r] for r in part["reported_by"]]
