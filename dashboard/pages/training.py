@@ -26,9 +26,10 @@ shown = pd.concat([latest(totals[(totals["indicator"] == ind) & (totals["unit"] 
 people = shown[shown["indicator"] == "training_participants"]
 certified = shown[shown["indicator"] == "training_certified"]
 name = in_sentence(v.short("training_participants"))
-findings.show(findings.ranking(people, name, "higher", v.lang, "persons")[:1]
+ranked = findings.ranking(people, name, "higher", v.lang, "persons")
+findings.show(ranked[:1]
               + findings.ranking(certified, in_sentence(v.short("training_certified")), "higher", v.lang, "persons")[:1]
-              + findings.ranking(people, name, "higher", v.lang, "persons")[1:]
+              + ranked[1:]
               + findings.missing([r for r in v.regencies if r not in set(people["regency"])], name), v.lang)
 st.markdown(t("training.intro"))
 fig = charts.small_multiples(shown, [(ind, v.short(ind)) for ind in MEASURES], v.colours, v.lang)
