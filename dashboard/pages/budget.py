@@ -42,7 +42,7 @@ if len(pagu_rows):
             "real": findings.Number(value_text(r["value"], "rupiah", v.lang, short=True), r["source_file"], r["source_line"],
                                     r.get("source_page")),
             "when": findings.when(r, v.lang)}))
-findings.show(ranked[:1] + ranked[1:2] + largest + ranked[2:], v.lang)
+findings.show(ranked[:2] + largest + ranked[2:], v.lang)
 partial = v.reports_shown()[v.reports_shown()["period"] != "annual"]
 for r in partial.itertuples():
     st.error(md(t("budget.partial_banner", regency=r.regency, period=period_label(r.period, v.lang), year=r.report_year)),
