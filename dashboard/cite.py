@@ -8,7 +8,7 @@ import math
 from dashboard.i18n import t
 
 
-def _int(x) -> int | None:
+def as_int(x) -> int | None:
     try:
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return None
@@ -19,7 +19,7 @@ def _int(x) -> int | None:
 
 def where(line, page=None, lang: str | None = None) -> str:
     """'line 612' / 'page 3, line 612' in the reader's language."""
-    n, p = _int(line), _int(page)
+    n, p = as_int(line), as_int(page)
     if n is None:
         return ""
     text = f"{t('source.line_abbr', lang)} {n}"
@@ -39,8 +39,8 @@ def of_row(row, lang: str | None = None) -> str:
 
 def lines_listing(rows, lang: str | None = None, limit: int = 8) -> str:
     """'line 109, 113' or 'page 3, line 109; page 4, line 113' for the rows of one file."""
-    pairs = sorted({(_int(p), _int(n)) for n, p in zip(rows["source_line"], rows["source_page"] if "source_page" in rows
-                                                        else [None] * len(rows)) if _int(n) is not None},
+    pairs = sorted({(as_int(p), as_int(n)) for n, p in zip(rows["source_line"], rows["source_page"] if "source_page" in rows
+                                                        else [None] * len(rows)) if as_int(n) is not None},
                    key=lambda x: (x[1]))
     if not pairs:
         return ""

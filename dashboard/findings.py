@@ -71,14 +71,7 @@ class Finding:
 def number_of(row, lang: str, unit: str | None = None) -> Number:
     page = row.get("source_page")
     return Number(value_text(row["value"], unit or row["unit"], lang),
-                  row.get("source_file"), _int(row.get("source_line")), _int(page))
-
-
-def _int(x):
-    try:
-        return None if x is None or x != x else int(x)
-    except (TypeError, ValueError):
-        return None
+                  row.get("source_file"), cite.as_int(row.get("source_line")), cite.as_int(page))
 
 
 def when(row, lang: str) -> str:
