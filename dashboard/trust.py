@@ -139,7 +139,7 @@ def paired_target(actual: dict, head_target: dict | None, candidates: pd.DataFra
             verdict[v] = True if ok or verdict.get(v) else False
         else:
             verdict.setdefault(v, None)
-    first = head_target if head_target is not None else None
+    first = head_target
     if first is not None and verdict.get(round(float(first["value"]), 6)) is not False:
         return first, None
     usable = [v for v, ok in verdict.items() if ok is not False]
