@@ -95,7 +95,7 @@ def paired_targets(rows: pd.DataFrame, shown: pd.DataFrame, candidates: pd.DataF
     """Targets to draw beside the values shown — only a target of the same table or definition
     (dashboard/trust.py) — and the targets left out because the report pairs them with another
     actual, each as {'regency', 'target', 'own_actual'}."""
-    from dashboard.trust import paired_target
+    from dashboard.trust import own_actual, paired_target
 
     heads = matching(rows, shown, "target")
     head_of = {r["regency"]: r for r in heads.to_dict("records")}
@@ -105,8 +105,6 @@ def paired_targets(rows: pd.DataFrame, shown: pd.DataFrame, candidates: pd.DataF
         if target is not None:
             out.append(target)
         if dropped is not None and target is None:
-            from dashboard.trust import own_actual
-
             left.append({"regency": actual["regency"], "target": dropped, "actual": actual,
                          "own_actual": own_actual(dropped, candidates)})
     cols = list(rows.columns)
